@@ -1,0 +1,88 @@
+// The narrow interfaces the agent loop talks through. The runtime, the store and the workspace
+// implement them for real; unit tests of the loop's logic may plug in small fakes.
+import type {
+  AdapterRef, AgentAction, Role, StopReason, SubtaskRecord, TaskDiff, TaskState, ToolCallRecord,
+} from '../protocol/types.js';
+
+/** One chat message as the agents see it. Tool results come back as role 'tool'. */
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+/** A JSON schema in the subset node-llama-cpp turns into a grammar (GbnfJsonSchema). */
+export type ActionSchema = Record<string, unknown>;
+
+export interface GenerateRequest {
+  role: Role;
+  messages: ChatTurn[];
+  /** The action is generated under this schema's grammar, so it always parses. */
+  schema: ActionSchema;
+  maxTokens: number;
+  temperature?: number;
+  seed?: number;
+  signal?: AbortSignal;
+  onToken?: (text: string) => void;
+}
+
+export interface GenerateResult {
+  text: string;
+  /** The parsed action (JSON), or null when generation stopped before the JSON closed. */
+  action: unknown;
+  adapter: AdapterRef;
+  tokensIn: number;
+  tokensOut: number;
+  /** Prompt tokens found already evaluated in the role's KV cache and not evaluated again. */
+  tokensReused: number;
+  latencyMs: number;
+  stopReason: 'stop' | 'max_tokens' | 'aborted';
+}
+
+export interface ModelPort {
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Context size, in tokens, of the role's context. */
+  contextSize(role: Role): number;
+  countTokens(text: string): number;
+  readonly baseModelSha: string;
+}
+
+/** Everything the loop records. Each call is committed durably before it returns. */
+export interface TrajectoryRecorder {
+  startTask(task: { taskId: string; prompt: string; repoPath: string; baseCommit: string; branch: string; promptVersion: string; baseModelSha: string }): void;
+  startRound(taskId: string, round: number, feedback: string | null): void;
+  startSubtask(subtask: SubtaskRecord & { seq: number }): void;
+  finishSubtask(subtaskId: string, outcome: NonNullable<SubtaskRecord['outcome']>, stopReason: StopReason | null): void;
+  recordStep(step: StepInput): number;
+  recordToolCall(stepId: number, call: ToolCallRecord): void;
+  recordDiff(diff: TaskDiff, refs: { subtaskId: string | null; stepId: number | null }): number;
+  setTaskState(taskId: string, state: TaskState, stopReason?: StopReason | null): void;
+}
+
+export interface StepInput {
+  taskId: string;
+  subtaskId: string | null;
+  round: number;
+  role: Role;
+  adapter: AdapterRef;
+  promptVersion: string;
+  messages: ChatTurn[];
+  output: string;
+  action: AgentAction | null;
+  tokensIn: number;
+  tokensOut: number;
+  tokensReused: number;
+  latencyMs: number;
+  stopReason: string;
+  /** 'done' normally; 'cancelled' or 'error' when the generation did not complete. */
+  state: 'done' | 'cancelled' | 'error';
+}
+
+/** A task's isolated git worktree, as the agents and tools see it. */
+export interface TaskWorkspace {
+  readonly taskId: string;
+  readonly root: string; // absolute path of the worktree
+  readonly branch: string;
+  readonly baseCommit: string;
+  /** The worktree's changes against the base commit, computed by git. */
+  diff(round: number): Promise<TaskDiff>;
+}

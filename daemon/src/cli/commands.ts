@@ -1,0 +1,4 @@
+// The table of every CLI command. Each area keeps its commands in its own file.
+import type { CliCommand } from './command.js';
+
+export const commands: CliCommand[] = [];
