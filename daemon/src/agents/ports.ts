@@ -1,7 +1,7 @@
 // The narrow interfaces the agent loop talks through. The runtime, the store and the workspace
 // implement them for real; unit tests of the loop's logic may plug in small fakes.
 import type {
-  AdapterRef, AgentAction, Role, StopReason, SubtaskRecord, TaskDiff, TaskState, ToolCallRecord,
+  AdapterRef, AgentAction, Role, StopReason, SubtaskRecord, TaskDiff, TaskState, ToolCallRecord, WorkerAction,
 } from '../protocol/types.js';
 
 /** One chat message as the agents see it. Tool results come back as role 'tool'. */
@@ -85,4 +85,9 @@ export interface TaskWorkspace {
   readonly baseCommit: string;
   /** The worktree's changes against the base commit, computed by git. */
   diff(round: number): Promise<TaskDiff>;
+}
+
+/** Runs one worker tool call inside a task's worktree; refusals (paths outside, unknown commands) are results, not throws. */
+export interface ToolExecutor {
+  execute(workspace: TaskWorkspace, action: WorkerAction, signal?: AbortSignal): Promise<ToolCallRecord>;
 }
