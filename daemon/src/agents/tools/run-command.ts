@@ -16,13 +16,15 @@ export async function runCommand(context: ToolContext, args: { command?: unknown
     return refused(`"${args.command}" is not an allowed command. ${allowed}`);
   }
   if (context.signal?.aborted) return refused('the task was stopped; the command did not run.');
-  const output = new BoundedOutput(context.limits.maxOutputChars);
+  const header = `$ ${words.join(' ')}\n`;
+  // Room for the header and the status line, so the executor's own bound never cuts a second time.
+  const output = new BoundedOutput(Math.max(100, context.limits.maxOutputChars - header.length - 80));
   const ended = await spawnBounded(words, context, output);
   const status = ended.timedOut ? `[killed: still running after ${context.limits.runTimeoutMs / 1000} s]`
     : ended.aborted ? '[killed: the task was stopped]'
       : ended.error ? `[could not start: ${ended.error}]`
         : `[exit code ${ended.code ?? ended.signal}]`;
-  return { ok: ended.code === 0, result: `$ ${words.join(' ')}\n${output.text().replace(ANSI, '')}\n${status}` };
+  return { ok: ended.code === 0, result: `${header}${output.text().replace(ANSI, '')}\n${status}` };
 }
 
 interface Ended { code: number | null; signal: string | null; timedOut: boolean; aborted: boolean; error: string | null }
