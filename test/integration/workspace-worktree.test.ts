@@ -123,7 +123,8 @@ describe('workspace: task worktrees', () => {
     git(plain, ['init', '-q']);
     await assert.rejects(createTaskWorktree({ repoPath: plain, taskId: 'x', worktreesDir: t.worktrees }), /no commits yet/);
     await assert.rejects(createTaskWorktree({ repoPath: t.repo, taskId: '../evil', worktreesDir: t.worktrees }), /not usable as a branch name/);
-    await assert.rejects(createTaskWorktree({ repoPath: t.repo, taskId: 'x', worktreesDir: join(t.repo, 'inside') }), /inside the repository/);
+    await assert.rejects(createTaskWorktree({ repoPath: t.repo, taskId: 'x', worktreesDir: join(t.repo, 'inside', 'deeper') }), /inside the repository/);
+    assert.ok(!existsSync(join(t.repo, 'inside')), 'nothing was created in the user\'s tree');
     await createTaskWorktree({ repoPath: t.repo, taskId: 'twice', worktreesDir: t.worktrees });
     await assert.rejects(createTaskWorktree({ repoPath: t.repo, taskId: 'twice', worktreesDir: t.worktrees }), /already exists/);
   });

@@ -3,7 +3,7 @@
 // .git/worktrees/<id>); the user's files, index and HEAD stay as they were.
 import { existsSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
 import type { TaskWorkspace } from '../agents/ports.js';
 import type { TaskDiff } from '../protocol/types.js';
@@ -59,8 +59,8 @@ export async function createTaskWorktree(options: TaskWorktreeOptions): Promise<
   if (!head) throw new WorkspaceError(`${repoPath} has no commits yet: make a first commit, then start the task`);
   const root = taskWorktreePath(options.worktreesDir, options.taskId);
   if (existsSync(root)) throw new WorkspaceError(`a worktree for task ${options.taskId} already exists at ${root}`);
+  await checkOutsideRepo(options.worktreesDir, repoPath);
   await mkdir(resolve(options.worktreesDir), { recursive: true });
-  await checkOutsideRepo(root, repoPath);
   const userChanges = await uncommittedPaths(repoPath);
   const branch = taskBranch(options.taskId);
   try {
@@ -112,8 +112,10 @@ async function repoTopLevel(path: string): Promise<string> {
 }
 
 /** A worktree inside the user's tree would show up in their status and their searches. */
-async function checkOutsideRepo(root: string, repoPath: string): Promise<void> {
-  const parent = await realpath(resolve(root, '..'));
+async function checkOutsideRepo(worktreesDir: string, repoPath: string): Promise<void> {
+  let existing = resolve(worktreesDir);
+  while (!existsSync(existing)) existing = dirname(existing); // checked before anything is created
+  const parent = await realpath(existing);
   const repo = await realpath(repoPath);
   if (parent === repo || parent.startsWith(repo + '/')) {
     throw new WorkspaceError(`the worktrees folder ${parent} is inside the repository ${repo}: set TANDEM_HOME elsewhere`);
