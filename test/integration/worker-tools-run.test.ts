@@ -1,0 +1,91 @@
+// The run tool with real processes: only allowlisted commands, in the worktree, killed as a whole
+// process group on timeout, output capped with the middle cut.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createWorkerTools } from '../../daemon/src/agents/tools/tool-executor.js';
+import { createTaskWorktree, type TaskWorktree } from '../../daemon/src/workspace/task-worktree.js';
+import { makeTempRepo, type TempRepo } from './support/temp-repo.js';
+
+// A process is gone once /proc has no entry for it, or only a zombie waiting to be reaped.
+function alive(pid: number): boolean {
+  const stat = (() => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return null; } })();
+  if (stat === null) {
+    try { process.kill(pid, 0); return true; } catch { return false; }
+  }
+  return !/^\d+ \(.*\) Z/.test(stat);
+}
+
+describe('worker tools: run', () => {
+  let t: TempRepo;
+  let task: TaskWorktree;
+  const CWD = `node -e "console.log('cwd=' + process.cwd())"`;
+  const FAIL = `node -e "console.error('boom'); process.exit(3)"`;
+  const HANG = `node -e "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); require('fs').writeFileSync('grandchild.pid', String(c.pid)); setInterval(() => {}, 1000)"`;
+  const LOUD = `node -e "process.stdout.write('A'.repeat(50000) + 'B'.repeat(50000))"`;
+  const MISSING = 'tandem-no-such-program --version';
+  const tools = createWorkerTools({ allowlist: () => [CWD, FAIL, HANG, LOUD, MISSING], limits: { runTimeoutMs: 1500, maxOutputChars: 1000 } });
+
+  before(async () => {
+    t = makeTempRepo({ 'README.md': 'hi\n' });
+    task = await createTaskWorktree({ repoPath: t.repo, taskId: 'run', worktreesDir: t.worktrees });
+  });
+  after(() => t.remove());
+
+  it('runs an allowlisted command without a shell, in the worktree', async () => {
+    const record = await tools.execute(task, { tool: 'run', args: { command: `node   -e "console.log('cwd=' + process.cwd())"` } });
+    assert.equal(record.ok, true);
+    assert.match(record.result, /^\$ node -e console\.log/);
+    assert.ok(record.result.includes(`cwd=${task.root}\n`), record.result);
+    assert.match(record.result, /\[exit code 0\]$/);
+  });
+
+  it('refuses a command that is not on the allowlist, or only starts like one', async () => {
+    for (const command of ['rm -rf .', `${CWD}; rm -rf .`, `${CWD} && touch pwned`, 'node -e "console.log(1)"', 'node']) {
+      const record = await tools.execute(task, { tool: 'run', args: { command } });
+      assert.equal(record.ok, false, command);
+      assert.match(record.result, /is not an allowed command\. Allowed: /);
+    }
+    assert.ok(!existsSync(join(task.root, 'pwned')));
+    const none = await createWorkerTools({ allowlist: () => [] }).execute(task, { tool: 'run', args: { command: 'npm test' } });
+    assert.match(none.result, /allowed no commands/);
+  });
+
+  it('reports a failing command with its exit code and output', async () => {
+    const record = await tools.execute(task, { tool: 'run', args: { command: FAIL } });
+    assert.equal(record.ok, false);
+    assert.match(record.result, /boom\n\n?\[exit code 3\]$/);
+  });
+
+  it('reports a program that cannot start', async () => {
+    const record = await tools.execute(task, { tool: 'run', args: { command: MISSING } });
+    assert.equal(record.ok, false);
+    assert.match(record.result, /could not start: .*ENOENT/);
+  });
+
+  it('kills the whole process group on timeout', async () => {
+    const record = await tools.execute(task, { tool: 'run', args: { command: HANG } });
+    assert.equal(record.ok, false);
+    assert.match(record.result, /\[killed: still running after 1\.5 s\]$/);
+    const grandchild = Number(readFileSync(join(task.root, 'grandchild.pid'), 'utf8'));
+    // Wait for the kernel to finish the kill; the assertion is about the outcome, not the time.
+    for (let i = 0; i < 50 && alive(grandchild); i++) await sleep(100);
+    assert.equal(alive(grandchild), false, `grandchild ${grandchild} survived`);
+  });
+
+  it('caps long output, cutting the middle', async () => {
+    const record = await tools.execute(task, { tool: 'run', args: { command: LOUD } });
+    assert.equal(record.ok, true);
+    assert.ok(record.result.length <= 1000, `got ${record.result.length} characters`);
+    assert.match(record.result, /^\$ node -e .*\nA+\n\[\.\.\. \d+ characters cut \.\.\.\]\nB+\n\[exit code 0\]$/s);
+  });
+
+  it('does not start a command once the task is stopped', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const record = await tools.execute(task, { tool: 'run', args: { command: CWD } }, controller.signal);
+    assert.equal(record.ok, false);
+    assert.match(record.result, /task was stopped/);
+  });
+});
