@@ -88,3 +88,10 @@ export function findLocalModel(modelsDir: string, target: string, catalog: Model
   const asPath = isAbsolute(target) ? target : resolve(target);
   return existsSync(asPath) && statSync(asPath).isFile() ? asPath : null;
 }
+
+/** The base model to use: the configured one, else the catalog default once it is downloaded. Null when neither is here. */
+export function activeModelPath(modelsDir: string, configuredModel: string | undefined, catalog: ModelCatalog): string | null {
+  if (configuredModel) return existsSync(configuredModel) ? configuredModel : null;
+  const fallback = findCatalogModel(catalog, catalog.defaultName);
+  return fallback && existsSync(join(modelsDir, fallback.fileName)) ? join(modelsDir, fallback.fileName) : null;
+}
