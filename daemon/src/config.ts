@@ -1,0 +1,45 @@
+// The user's settings file (paths.config): which base model, how many threads, which commands a repo may run.
+import { readJsonFile, writeJsonFileAtomic } from './json-file.js';
+
+export interface TandemConfig {
+  /** Absolute path of the base model GGUF in use; unset means the catalog default, when downloaded. */
+  model?: string;
+  /** Generation threads; unset means chosen from the machine's real cores. */
+  threads?: number;
+  /** Per repository path: the commands the worker may run there. */
+  allowedCommands?: Record<string, string[]>;
+}
+
+/** Reads the config; a missing file is an empty config, a malformed one is an error naming the bad field. */
+export function readConfig(path: string): TandemConfig {
+  const raw = readJsonFile(path);
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${path}: expected a JSON object`);
+  const { model, threads, allowedCommands } = (raw ?? {}) as Record<string, unknown>;
+  const config: TandemConfig = {};
+  if (model !== undefined) {
+    if (typeof model !== 'string' || model === '') throw new Error(`${path}: "model" must be a file path`);
+    config.model = model;
+  }
+  if (threads !== undefined) {
+    if (!Number.isInteger(threads) || (threads as number) < 1) throw new Error(`${path}: "threads" must be a whole number of at least 1`);
+    config.threads = threads as number;
+  }
+  if (allowedCommands !== undefined) {
+    const valid = typeof allowedCommands === 'object' && allowedCommands !== null && !Array.isArray(allowedCommands)
+      && Object.values(allowedCommands).every((list) => Array.isArray(list) && list.every((c) => typeof c === 'string'));
+    if (!valid) throw new Error(`${path}: "allowedCommands" must map repository paths to lists of commands`);
+    config.allowedCommands = allowedCommands as Record<string, string[]>;
+  }
+  return config;
+}
+
+/** Applies a change to the stored config and writes it back atomically; unknown keys already there are kept. */
+export function updateConfig(path: string, change: (config: TandemConfig) => TandemConfig): TandemConfig {
+  const raw = readJsonFile(path);
+  const next = change(readConfig(path));
+  // Keys other areas may add later survive; the typed keys come from `next` only, so unsetting one works.
+  const { model: _m, threads: _t, allowedCommands: _a, ...extra } = (raw ?? {}) as Record<string, unknown>;
+  writeJsonFileAtomic(path, { ...extra, ...next });
+  return next;
+}

@@ -1,0 +1,109 @@
+// The models and adapters commands as a user runs them: the CLI in a child process, TANDEM_HOME in a temp dir.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AdapterInfo, ModelInfo } from '../../daemon/src/protocol/types.js';
+import { makeFakeGguf, sha256Of } from './helpers/fake-gguf.js';
+import { startModelFileServer, type ModelFileServer } from './helpers/model-file-server.js';
+
+interface CliRun { code: number; stdout: string; stderr: string }
+
+describe('tandem models / adapters CLI', () => {
+  let home: string;
+  let scratch: string;
+
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'tandem-home-'));
+    scratch = mkdtempSync(join(tmpdir(), 'tandem-files-'));
+  });
+  afterEach(() => {
+    rmSync(home, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  function tandem(...args: string[]): Promise<CliRun> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'daemon/src/main.ts', ...args], { env: { ...process.env, TANDEM_HOME: home } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    });
+  }
+
+  function file(name: string, data: Buffer | string): string {
+    writeFileSync(join(scratch, name), data);
+    return join(scratch, name);
+  }
+
+  describe('models', () => {
+    let server: ModelFileServer;
+    const model = makeFakeGguf(256 * 1024, 'cli');
+    before(async () => { server = await startModelFileServer({ '/m/tiny-coder.gguf': model }); });
+    after(() => server.close());
+
+    it('pulls, lists and chooses a base model', async () => {
+      const pulled = await tandem('models', 'pull', server.url('/m/tiny-coder.gguf'), '--sha256', sha256Of(model), '--json');
+      assert.equal(pulled.code, 0, pulled.stderr);
+      const outcome = JSON.parse(pulled.stdout) as { ok: boolean; verified: boolean; model: ModelInfo };
+      assert.ok(outcome.ok && outcome.verified);
+      assert.equal(outcome.model.path, join(home, 'models', 'tiny-coder.gguf'));
+      assert.ok(readFileSync(outcome.model.path).equals(model));
+
+      const listed = await tandem('models', 'list', '--json');
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.deepEqual(JSON.parse(listed.stdout), { models: [outcome.model], active: null });
+
+      const used = await tandem('models', 'use', 'tiny-coder');
+      assert.equal(used.code, 0, used.stderr);
+      assert.equal(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')).model, outcome.model.path);
+      assert.equal(JSON.parse((await tandem('models', 'list', '--json')).stdout).active, outcome.model.path);
+    });
+
+    it('refuses a wrong checksum and a file that is not a model, with exit code 1 and a clear message', async () => {
+      const pulled = await tandem('models', 'pull', server.url('/m/tiny-coder.gguf'), '--sha256', 'f'.repeat(64));
+      assert.equal(pulled.code, 1);
+      assert.match(pulled.stderr, /checksum mismatch for tiny-coder\.gguf.*nothing was kept/);
+      assert.ok(!existsSync(join(home, 'models', 'tiny-coder.gguf')));
+
+      const used = await tandem('models', 'use', file('notes.gguf', 'just some text'));
+      assert.equal(used.code, 1);
+      assert.match(used.stderr, /notes\.gguf is not a GGUF file/);
+      assert.ok(!existsSync(join(home, 'config.json')), 'the config is not touched');
+    });
+  });
+
+  it('adds, lists, switches and removes adapter versions', async () => {
+    const base = file('base.gguf', makeFakeGguf(4096, 'base'));
+    const add = async (name: string, seed: string) => {
+      const run = await tandem('adapters', 'add', '--role', 'worker', file(name, makeFakeGguf(2048, seed)), '--base', base, '--json');
+      assert.equal(run.code, 0, run.stderr);
+      return JSON.parse(run.stdout) as AdapterInfo;
+    };
+    const first = await add('w1.gguf', 'one');
+    const second = await add('w2.gguf', 'two');
+    assert.deepEqual([first.version, second.version, second.active], [1, 2, true]);
+    assert.equal(second.baseModelSha, sha256Of(readFileSync(base)));
+    assert.equal(second.path, join(home, 'adapters', 'worker', 'v2.gguf'));
+
+    const refused = await tandem('adapters', 'remove', '--role', 'worker', '2');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /worker v2 is active/);
+
+    assert.equal((await tandem('adapters', 'use', '--role', 'worker', '1')).code, 0);
+    assert.equal((await tandem('adapters', 'remove', '--role', 'worker', 'v2')).code, 0);
+    const bad = await tandem('adapters', 'add', '--role', 'worker', file('bad.gguf', 'not gguf at all'), '--base', base);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /bad\.gguf was not added: .*is not a GGUF file/);
+
+    const listed = JSON.parse((await tandem('adapters', 'list', '--json')).stdout) as AdapterInfo[];
+    assert.deepEqual(listed.map((a) => [a.role, a.version, a.active]), [['worker', 1, true]]);
+
+    assert.equal((await tandem('adapters', 'use', '--role', 'worker', 'base')).code, 0);
+    const text = await tandem('adapters', 'list');
+    assert.match(text.stdout, /^  worker +v1 /m, 'no version is marked active once the role uses the base model');
+
+    const noRole = await tandem('adapters', 'use', '1');
+    assert.equal(noRole.code, 2);
+    assert.match(noRole.stderr, /--role is required/);
+  });
+});
