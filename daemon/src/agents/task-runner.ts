@@ -114,8 +114,9 @@ async function finishRound(ctx: RoundContext, end: RoundEnd): Promise<RoundResul
     detail = `the final diff could not be computed: ${error instanceof Error ? error.message : String(error)}`;
   }
   const state = stateAfter(reason, diff);
-  setState(ctx, state, reason);
+  // The diff first, so a client that sees the review state already holds what to review.
   if (state === 'review' && diff) ctx.emit({ type: 'diff.ready', taskId: ctx.taskId, diff });
+  setState(ctx, state, reason);
   return {
     taskId: ctx.taskId,
     round: ctx.round,
