@@ -178,3 +178,26 @@ export async function compactionKeepsRequestsInContext(factory: HarnessFactory):
     await harness.cleanup();
   }
 }
+
+export async function orchestratorRepeatingItselfIsDoomLoop(factory: HarnessFactory): Promise<void> {
+  const same = act('delegate', { instruction: 'Write a.txt.', files: [] });
+  const run = await runScenario({
+    factory,
+    taskId: 'doom-orchestrator',
+    config: { repeatLimit: 3 },
+    scripts: {
+      orchestrator: [same, act('accept'), same, act('accept'), same, act('finish', { summary: 'never reached' })],
+      worker: (call) => (call % 2 === 0 ? act('write_file', { path: 'a.txt', content: `${call}\n` }) : act('done', { summary: 'wrote a.txt' })),
+    },
+  });
+  try {
+    assert.equal(run.result.stopReason, 'doom_loop');
+    assert.equal(run.result.state, 'failed');
+    assert.match(run.result.detail, /delegate call was made 3 times/);
+    assert.equal(run.model.requestsOf('worker').length, 4, 'the third delegation is not run');
+    assert.deepEqual(run.harness.probe.subtasks(run.taskId).map((s) => s.outcome), ['accepted', 'accepted']);
+    assert.equal(run.harness.probe.task(run.taskId)!.stopReason, 'doom_loop');
+  } finally {
+    await run.harness.cleanup();
+  }
+}

@@ -3,7 +3,7 @@
 import type { HarnessFactory } from './harness.js';
 import { delegateReviseAcceptFinish, invalidActionsAreErrorsTheModelSees, rejectionStartsNewRound } from './scenarios-flow.js';
 import {
-  compactionKeepsRequestsInContext, repeatedCallIsDoomLoop, subtaskStepBudgetStopsWorker, taskStepBudgetStopsRound,
+  compactionKeepsRequestsInContext, orchestratorRepeatingItselfIsDoomLoop, repeatedCallIsDoomLoop, subtaskStepBudgetStopsWorker, taskStepBudgetStopsRound,
   tokenBudgetStopsRound, unchangedDiffIsNoProgress, writingTheSameContentIsNoProgress,
 } from './scenarios-guards.js';
 import { cancelWhileWorkerGenerates, modelFailureEndsRoundWithError, throwingToolIsAResult } from './scenarios-stops.js';
@@ -13,6 +13,7 @@ export const agentScenarios: Record<string, (factory: HarnessFactory) => Promise
   'a rejection reason starts a new round the orchestrator is told about': rejectionStartsNewRound,
   'invalid actions are errors the model sees, not crashes': invalidActionsAreErrorsTheModelSees,
   'the same call repeated is a doom loop that stops the worker': repeatedCallIsDoomLoop,
+  'an orchestrator delegating the same thing again and again is a doom loop': orchestratorRepeatingItselfIsDoomLoop,
   'worker steps that leave the diff unchanged are stopped as no progress': unchangedDiffIsNoProgress,
   'writing a file with the content it has is no progress': writingTheSameContentIsNoProgress,
   'the task step budget stops the round': taskStepBudgetStopsRound,
