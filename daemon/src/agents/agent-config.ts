@@ -1,0 +1,48 @@
+// The knobs of one task round: budgets, guard thresholds, generation limits and prompts.
+import type { Role } from '../protocol/types.js';
+import { PROMPTS, type RolePrompt } from './prompts.js';
+
+export interface Budget {
+  /** Model calls (orchestrator and worker alike). */
+  steps: number;
+  /** Tokens the model evaluated: prompt tokens not reused from the KV cache, plus generated tokens. */
+  tokens: number;
+}
+
+export interface AgentConfig {
+  /** Per round of a task: a rejection starts a new round, and the human chose to spend it. */
+  task: Budget;
+  /** Per subtask, across its revisions: worker steps only. */
+  subtask: Budget;
+  /** The same call this many times within the last 2×N calls of a role is a doom loop. */
+  repeatLimit: number;
+  /** This many worker steps in a row without the diff's patch-id changing stops the worker. */
+  noProgressLimit: number;
+  /** Most tokens one action may take, per role. */
+  maxTokens: Record<Role, number>;
+  /** Fraction of a role's context at which old tool outputs are compacted, and the fraction to bring it down to. */
+  compactAt: number;
+  compactTo: number;
+  /** Characters of a diff or file shown to a role in one message; the middle of longer ones is cut. */
+  shownChars: number;
+  prompts: Record<Role, RolePrompt>;
+  temperature?: number;
+  /** With a seed, step n of a round samples with seed + n, so a run can be replayed. */
+  seed?: number;
+}
+
+export const DEFAULT_CONFIG: AgentConfig = {
+  task: { steps: 120, tokens: 400_000 },
+  subtask: { steps: 40, tokens: 150_000 },
+  repeatLimit: 3,
+  noProgressLimit: 12,
+  maxTokens: { orchestrator: 768, worker: 2048 },
+  compactAt: 0.85,
+  compactTo: 0.6,
+  shownChars: 6000,
+  prompts: PROMPTS,
+};
+
+export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
+  return { ...DEFAULT_CONFIG, ...overrides };
+}

@@ -1,0 +1,95 @@
+// Keeps a role's messages inside its context. Compaction rewrites the history in place and only when
+// it nears the limit, bringing it well below: between compactions the history only grows at its end,
+// so the runtime can reuse the evaluated prefix in the KV cache from one turn to the next.
+import type { ChatTurn } from './ports.js';
+import { middleCut } from './transcript.js';
+
+export interface ContextFit {
+  contextSize: number;
+  /** Tokens kept free for the reply. */
+  reserve: number;
+  countTokens(text: string): number;
+  /** Compact when the history passes this fraction of the room, down to `compactTo`. */
+  compactAt: number;
+  compactTo: number;
+  /** Leading turns never dropped (the system prompt and the instruction). */
+  pinned: number;
+  /** Trailing turns never compacted. */
+  keepRecent: number;
+}
+
+export type FitResult = { ok: true; compacted: boolean; tokens: number } | { ok: false; detail: string };
+
+/** Chat templates wrap each turn in a few special tokens; count them too. */
+const TURN_OVERHEAD = 8;
+const DROPPED_NOTE = '[Earlier turns were removed to save context:';
+const COMPACTED_NOTE = '[output compacted to save context; call the tool again if you need it]';
+
+export function historyTokens(messages: ChatTurn[], countTokens: (text: string) => number): number {
+  return messages.reduce((sum, m) => sum + countTokens(m.content) + TURN_OVERHEAD, 0);
+}
+
+export function fitContext(messages: ChatTurn[], fit: ContextFit): FitResult {
+  const room = fit.contextSize - fit.reserve;
+  const count = () => historyTokens(messages, fit.countTokens);
+  let tokens = count();
+  if (tokens <= room * fit.compactAt) return { ok: true, compacted: false, tokens };
+  const target = room * fit.compactTo;
+
+  // 1. Old tool outputs become a one-line stub, oldest first.
+  for (let i = fit.pinned; i < messages.length - fit.keepRecent && tokens > target; i++) {
+    const turn = messages[i]!;
+    if (turn.role !== 'tool' || turn.content.endsWith(COMPACTED_NOTE) || turn.content.length < 200) continue;
+    const firstLine = turn.content.split('\n', 1)[0]!.slice(0, 160);
+    turn.content = `${firstLine}\n${COMPACTED_NOTE}`;
+    tokens = count();
+  }
+
+  // 2. Old actions and their results are dropped, oldest first; user turns (feedback) stay.
+  let dropped = 0;
+  for (let i = fit.pinned; i < messages.length - fit.keepRecent && tokens > target;) {
+    const turn = messages[i]!;
+    if (turn.role === 'user') {
+      i++;
+      continue;
+    }
+    messages.splice(i, 1);
+    dropped++;
+    tokens = count();
+  }
+  if (dropped > 0) noteDropped(messages, fit.pinned, dropped);
+  tokens = count();
+
+  // 3. Whatever is left over the hard limit loses the middle of its longest turns.
+  while (tokens > room) {
+    const longest = longestTurn(messages);
+    if (longest < 0) return { ok: false, detail: `the system prompt alone needs ${tokens} of ${room} tokens` };
+    const turn = messages[longest]!;
+    const excess = tokens - room;
+    const ratio = Math.max(0.1, 1 - (excess + 16) / Math.max(1, fit.countTokens(turn.content)));
+    const shorter = middleCut(turn.content, Math.floor(turn.content.length * ratio));
+    if (shorter.length >= turn.content.length) return { ok: false, detail: `cannot shorten the history below ${tokens} tokens (room: ${room})` };
+    turn.content = shorter;
+    tokens = count();
+  }
+  return { ok: true, compacted: true, tokens };
+}
+
+function noteDropped(messages: ChatTurn[], at: number, dropped: number): void {
+  const existing = messages[at];
+  const previous = existing?.content.startsWith(DROPPED_NOTE) ? Number(/(\d+)\]$/.exec(existing.content)?.[1] ?? 0) : 0;
+  const note: ChatTurn = { role: 'user', content: `${DROPPED_NOTE} ${previous + dropped}]` };
+  if (previous > 0) messages[at] = note;
+  else messages.splice(at, 0, note);
+}
+
+/** The longest turn other than the system prompt that can still be shortened, or -1. */
+function longestTurn(messages: ChatTurn[]): number {
+  let best = -1;
+  for (let i = 0; i < messages.length; i++) {
+    const turn = messages[i]!;
+    if (turn.role === 'system' || turn.content.length < 64) continue;
+    if (best < 0 || turn.content.length > messages[best]!.content.length) best = i;
+  }
+  return best;
+}

@@ -1,0 +1,30 @@
+// What every part of one task round shares: the ports, the config, the round's budget and the event sink.
+import type { TaskEvent } from '../protocol/events.js';
+import type { AdapterRef, Role, ToolCallRecord } from '../protocol/types.js';
+import type { AgentConfig } from './agent-config.js';
+import type { BudgetMeter } from './guards.js';
+import type { ModelPort, TaskWorkspace, ToolExecutor, TrajectoryRecorder } from './ports.js';
+
+export interface RoundContext {
+  readonly taskId: string;
+  readonly round: number;
+  readonly prompt: string;
+  readonly model: ModelPort;
+  readonly recorder: TrajectoryRecorder;
+  readonly workspace: TaskWorkspace;
+  readonly tools: ToolExecutor;
+  readonly config: AgentConfig;
+  readonly emit: (event: TaskEvent) => void;
+  readonly signal?: AbortSignal;
+  /** The adapter a role will run on, for step.started (the step's record uses what the model reports). */
+  readonly adapterOf: (role: Role) => AdapterRef;
+  readonly taskMeter: BudgetMeter;
+  /** Steps started in this round: names step keys and varies the seed. */
+  stepCount: number;
+}
+
+/** Records a tool call against its step and streams it. */
+export function recordToolCall(ctx: RoundContext, stepId: number, stepKey: string, call: ToolCallRecord): void {
+  ctx.recorder.recordToolCall(stepId, call);
+  ctx.emit({ type: 'tool.result', taskId: ctx.taskId, stepKey, call });
+}

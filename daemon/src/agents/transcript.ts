@@ -1,0 +1,58 @@
+// The words the roles see: how a task, a subtask, a tool result and a diff are written into messages.
+// Kept in one place beside the prompts, since changing them changes what the models learn from.
+import type { StopReason, TaskDiff, ToolCallRecord } from '../protocol/types.js';
+
+/** Keeps the head and tail of a long text; the middle is what a reader can best do without. */
+export function middleCut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = `\n[… ${text.length - max} characters cut …]\n`;
+  const keep = Math.max(0, max - note.length);
+  const head = Math.ceil(keep / 2);
+  return text.slice(0, head) + note + text.slice(text.length - (keep - head));
+}
+
+export function toolResultMessage(call: ToolCallRecord, maxChars: number): string {
+  const status = call.ok ? 'ok' : 'error';
+  return `${call.tool} → ${status}\n${middleCut(call.result, maxChars)}`;
+}
+
+export function diffMessage(diff: TaskDiff, maxChars: number): string {
+  if (diff.files.length === 0) return 'Diff: no changes in the worktree.';
+  const added = diff.files.reduce((n, f) => n + f.additions, 0);
+  const removed = diff.files.reduce((n, f) => n + f.deletions, 0);
+  const files = diff.files.map((f) => `${f.status} ${f.path}`).join(', ');
+  return `Diff (${diff.files.length} files, +${added} -${removed}: ${files}):\n${middleCut(diff.unified, maxChars)}`;
+}
+
+export function orchestratorOpening(prompt: string, rejection: { feedback: string; round: number } | null, diff: TaskDiff | null, maxChars: number): string {
+  const parts = [`Task: ${prompt}`];
+  if (rejection) {
+    parts.push(
+      `This is round ${rejection.round}. The human rejected the previous attempt because: ${rejection.feedback}`,
+      'The worktree still holds the previous attempt. Change it so that the reason no longer applies.',
+    );
+    if (diff) parts.push(diffMessage(diff, maxChars));
+  }
+  return parts.join('\n\n');
+}
+
+export function workerBrief(task: string, instruction: string, files: { path: string; text: string }[]): string {
+  const parts = [`Task of the whole team: ${task}`, `Your subtask: ${instruction}`];
+  for (const file of files) parts.push(`File ${file.path}:\n${file.text}`);
+  return parts.join('\n\n');
+}
+
+export function reviseMessage(feedback: string): string {
+  return `The orchestrator reviewed your diff and asks for changes: ${feedback}`;
+}
+
+export type WorkerReport =
+  | { kind: 'done'; summary: string }
+  | { kind: 'stopped'; reason: StopReason; detail: string };
+
+export function workerReportMessage(report: WorkerReport, diff: TaskDiff, maxChars: number): string {
+  const head = report.kind === 'done'
+    ? `The worker finished the subtask.\nSummary: ${report.summary || '(none)'}`
+    : `The worker was stopped (${report.reason}): ${report.detail}.\nIts changes so far stay in the worktree. The subtask is closed; delegate a new one to continue, or finish or give up.`;
+  return `${head}\n\n${diffMessage(diff, maxChars)}`;
+}
