@@ -53,15 +53,26 @@ export function bindProtocol(connection: MessageConnection, services: ProtocolSe
   const progress = (event: ProgressEvent) => void connection.sendNotification(ProgressNotification, event).catch(() => undefined);
   for (const name of Object.keys(serviceRequests) as (keyof ProtocolServices)[]) {
     const handle = services[name] as Handler<Request<string, unknown, unknown>>;
-    connection.onRequest(serviceRequests[name], (params: unknown, token: CancellationToken) =>
+    on(connection, serviceRequests[name], (params, token) =>
       answer(client, serviceRequests[name].method, () => handle.call(services, params, { clientId: client.clientId, token, progress })));
   }
   client.hub.attach(client.clientId, (event) => void connection.sendNotification(TaskEventNotification, event).catch(() => undefined));
-  connection.onRequest(TaskSubscribe, (params) => client.hub.subscribe(client.clientId, taskIdOf(params)));
-  connection.onRequest(TaskUnsubscribe, (params) => client.hub.unsubscribe(client.clientId, taskIdOf(params)));
-  connection.onRequest(DaemonShutdown, () => {
+  on(connection, TaskSubscribe, (params) => client.hub.subscribe(client.clientId, taskIdOf(params)));
+  on(connection, TaskUnsubscribe, (params) => client.hub.unsubscribe(client.clientId, taskIdOf(params)));
+  on(connection, DaemonShutdown, () => {
     setImmediate(client.requestShutdown); // answer first, then stop
     return { pid: process.pid };
+  });
+}
+
+/**
+ * Binds by method name, so that params may be absent (clients other than vscode-jsonrpc send none for
+ * a parameterless request), by name or as one positional value; absent params arrive as {}.
+ */
+function on<T extends Request<string, any, any>>(connection: MessageConnection, type: T, handle: (params: ParamsOf<T>, token: CancellationToken) => unknown): void {
+  connection.onRequest(type.method, (...args: unknown[]) => {
+    const token = args.pop() as CancellationToken;
+    return handle((args[0] ?? {}) as ParamsOf<T>, token) as Promise<unknown>;
   });
 }
 
