@@ -38,7 +38,8 @@ export const daemonCommands: CliCommand[] = [
     async run({ values }) {
       const json = values.json === true;
       const status = await withDaemonOrInProcess<DaemonStatus | null>((client) => client.request(Status), async () => null);
-      printResult(status, json, (s) => s === null ? 'No Tandem daemon is running.' : describeStatus(s));
+      printResult(status === null ? { running: false } : { running: true, ...status }, json,
+        () => (status === null ? 'No Tandem daemon is running.' : describeStatus(status)));
       return 0;
     },
   },

@@ -48,10 +48,17 @@ export class GenerationScheduler {
 
   generate(owner: GenerationOwner, request: GenerateRequest): Promise<GenerateResult> {
     return new Promise((resolve, reject) => {
-      const controller = new AbortController();
-      const entry: Entry = { owner, request, controller, resolve, reject };
       if (request.signal?.aborted) { reject(new GenerationCancelledError(owner.taskId)); return; }
-      request.signal?.addEventListener('abort', () => controller.abort(request.signal!.reason), { once: true });
+      const controller = new AbortController();
+      const forward = () => controller.abort(request.signal!.reason);
+      // A task reuses one signal for all its generations: drop our listener when this one settles.
+      const settled = () => request.signal?.removeEventListener('abort', forward);
+      const entry: Entry = {
+        owner, request, controller,
+        resolve: (result) => { settled(); resolve(result); },
+        reject: (error) => { settled(); reject(error); },
+      };
+      request.signal?.addEventListener('abort', forward, { once: true });
       controller.signal.addEventListener('abort', () => this.dropQueued(entry), { once: true });
       this.enqueue(entry);
       this.pump();

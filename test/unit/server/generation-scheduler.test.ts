@@ -65,3 +65,23 @@ describe('GenerationScheduler', () => {
     await assert.rejects(scheduler.generate({ clientId: 'A', taskId: 't' }, requestFor('x', AbortSignal.abort())), GenerationCancelledError);
   });
 });
+
+describe('GenerationScheduler with one signal over many generations', () => {
+  it('leaves no abort listener behind on the task\'s signal', async () => {
+    const model = new ControlledModel();
+    const scheduler = new GenerationScheduler(model);
+    const task = new AbortController();
+    let listeners = 0;
+    const add = task.signal.addEventListener.bind(task.signal);
+    const remove = task.signal.removeEventListener.bind(task.signal);
+    task.signal.addEventListener = ((...args: Parameters<typeof add>) => { listeners++; add(...args); }) as typeof add;
+    task.signal.removeEventListener = ((...args: Parameters<typeof remove>) => { listeners--; remove(...args); }) as typeof remove;
+    for (let i = 0; i < 20; i++) {
+      const done = scheduler.generate({ clientId: 'A', taskId: 't' }, requestFor(`step ${i}`, task.signal));
+      await settle();
+      model.started[i]!.finish();
+      await done;
+    }
+    assert.equal(listeners, 0);
+  });
+});
