@@ -22,6 +22,7 @@ export const commands: Record<string, Handler> = {
   'tandem.registerAdapter': registerAdapter,
   'tandem.scanMergedChanges': scanMergedChanges,
   'tandem.showStats': showStats,
+  'tandem.showChanges': () => vscode.commands.executeCommand('workbench.view.extension.tandem'),
   'tandem.showLog': (ctx) => ctx.log.show(),
   'tandem.retryConnection': (ctx) => ctx.connection.retry(),
 };
