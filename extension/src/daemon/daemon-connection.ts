@@ -98,7 +98,7 @@ export class DaemonConnection implements vscode.Disposable {
         if (!readSettings().autoStart) return this.setState('offline', `${reason}; auto-start is off`);
         if (!this.restarts.tryTake(Date.now())) return this.fail('the daemon stopped three times in five minutes', 'exited');
         const failure = await this.launch();
-        if (failure) return this.fail(failure.message, failure.kind);
+        if (failure) return this.fail(failure.message, failure.kind, failure.kind === 'no-runtime' ? failure.installCommand : undefined);
         launchedAt = attempt;
       } else if (attempt - launchedAt > LAUNCH_ATTEMPTS) {
         return this.fail(`the daemon was started but never became reachable (${reason})`, 'exited');
@@ -110,9 +110,10 @@ export class DaemonConnection implements vscode.Disposable {
   private async launch(): Promise<LaunchFailure | null> {
     const settings = readSettings();
     this.setState('starting', `${settings.nodePath} dist/daemon/cli.js daemon`);
-    const logsDir = tandemPaths().logs;
+    const paths = tandemPaths();
+    const logsDir = paths.logs;
     await this.log.follow(daemonLogFile(logsDir), false);
-    const result = await launchDaemon({ nodePath: settings.nodePath, extensionRoot: this.extensionRoot, logsDir, env: daemonEnvironment(settings, process.env) });
+    const result = await launchDaemon({ nodePath: settings.nodePath, extensionRoot: this.extensionRoot, tandemHome: paths.home, logsDir, env: daemonEnvironment(settings, process.env) });
     if (!result.ok) return result.failure;
     this.log.info(`started the daemon (pid ${result.pid}) with ${settings.nodePath}`);
     return null;
@@ -133,12 +134,18 @@ export class DaemonConnection implements vscode.Disposable {
     this.connectEmitter.fire(client);
   }
 
-  private fail(message: string, kind: LaunchFailure['kind'] | 'invalid'): void {
+  private fail(message: string, kind: LaunchFailure['kind'] | 'invalid', installCommand?: string): void {
     this.setState('failed', message);
     this.log.info(`cannot connect: ${message}`);
-    const actions = kind === 'no-node' || kind === 'old-node' ? ['Open Settings', 'Retry'] : ['Open Log', 'Retry'];
+    const actions = kind === 'no-node' || kind === 'old-node' ? ['Open Settings', 'Retry']
+      : installCommand ? ['Install in Terminal', 'Retry'] : ['Open Log', 'Retry'];
     void vscode.window.showErrorMessage(`Tandem: ${message}`, ...actions).then((choice) => {
       if (choice === 'Retry') this.retry();
+      else if (choice === 'Install in Terminal' && installCommand) {
+        const terminal = vscode.window.createTerminal('Tandem runtime');
+        terminal.show();
+        terminal.sendText(installCommand); // the user sees and runs the install; then Retry
+      }
       else if (choice === 'Open Log') this.log.show();
       else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tandem.nodePath');
     });

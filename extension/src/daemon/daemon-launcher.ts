@@ -3,11 +3,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolveDaemonEntry } from './daemon-runtime.js';
 
 export type LaunchFailure =
   | { kind: 'no-node'; message: string }
   | { kind: 'old-node'; message: string }
   | { kind: 'no-daemon'; message: string }
+  | { kind: 'no-runtime'; message: string; installCommand: string }
   | { kind: 'exited'; message: string };
 
 export type LaunchResult = { ok: true; pid: number; logFile: string } | { ok: false; failure: LaunchFailure };
@@ -18,6 +20,7 @@ export interface LaunchOptions {
   nodePath: string;
   /** The installed extension's root: the daemon bundle is dist/daemon/cli.js inside it. */
   extensionRoot: string;
+  tandemHome: string;
   logsDir: string;
   env: NodeJS.ProcessEnv;
 }
@@ -27,8 +30,8 @@ export function daemonLogFile(logsDir: string): string {
 }
 
 export async function launchDaemon(options: LaunchOptions): Promise<LaunchResult> {
-  const cli = join(options.extensionRoot, 'dist', 'daemon', 'cli.js');
-  if (!existsSync(cli)) return { ok: false, failure: { kind: 'no-daemon', message: `The daemon bundle ${cli} is missing; reinstall the extension.` } };
+  const bundle = join(options.extensionRoot, 'dist', 'daemon', 'cli.js');
+  if (!existsSync(bundle)) return { ok: false, failure: { kind: 'no-daemon', message: `The daemon bundle ${bundle} is missing; reinstall the extension.` } };
   const version = await nodeVersion(options.nodePath, options.env);
   if (!version.ok) return { ok: false, failure: version.failure };
   const [major, minor] = version.version;
@@ -36,6 +39,12 @@ export async function launchDaemon(options: LaunchOptions): Promise<LaunchResult
     const message = `Tandem's daemon needs Node ${MIN_NODE.join('.')} or newer; ${options.nodePath} is ${version.version.join('.')}. Set "tandem.nodePath".`;
     return { ok: false, failure: { kind: 'old-node', message } };
   }
+  const entry = resolveDaemonEntry(options.extensionRoot, options.tandemHome, options.nodePath);
+  if (!entry.ok) {
+    const message = `The daemon's native modules (node-llama-cpp, better-sqlite3) are not installed for ${options.nodePath}. Install them once into ${entry.runtimeDir}.`;
+    return { ok: false, failure: { kind: 'no-runtime', message, installCommand: entry.installCommand } };
+  }
+  const cli = entry.cli;
   mkdirSync(options.logsDir, { recursive: true });
   const logFile = daemonLogFile(options.logsDir);
   const fd = openSync(logFile, 'a', 0o600);
