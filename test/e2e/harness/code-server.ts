@@ -42,6 +42,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',
+    // Tests start the daemon themselves; a detached daemon started by the extension would outlive them.
+    'tandem.daemon.autoStart': false,
   }));
 
   const args = [
