@@ -1,0 +1,82 @@
+// Everything the extension's commands work with, built once in activate() (rust-analyzer's ctx).
+import * as vscode from 'vscode';
+import type { TaskEvent } from '../../daemon/src/protocol/events.js';
+import { TaskSubscribe } from '../../daemon/src/protocol/messages.js';
+import { ROLES } from '../../daemon/src/protocol/types.js';
+import { AdaptersUse } from '../../daemon/src/protocol/messages.js';
+import type { DaemonClient } from './daemon/daemon-client.js';
+import { DaemonConnection } from './daemon/daemon-connection.js';
+import { DaemonLog } from './daemon-log.js';
+import { PanelHost } from './panel/panel-host.js';
+import { ChangesTree } from './review/changes-tree.js';
+import { ORIGINAL_SCHEME, OriginalContentProvider } from './review/original-content.js';
+import { ReviewActions } from './review/review-actions.js';
+import { TaskReviews } from './review/task-reviews.js';
+import { readSettings } from './settings.js';
+import { StatusBar } from './status-bar.js';
+
+export class TandemContext implements vscode.Disposable {
+  readonly log = new DaemonLog();
+  readonly connection: DaemonConnection;
+  readonly reviews: TaskReviews;
+  readonly review: ReviewActions;
+  readonly panel: PanelHost;
+  readonly statusBar: StatusBar;
+  private readonly eventEmitter = new vscode.EventEmitter<TaskEvent>();
+  /** Every task event from the daemon; tests and views listen here. */
+  readonly onTaskEvent = this.eventEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.connection = new DaemonConnection(extension.extensionUri.fsPath, this.log);
+    this.reviews = new TaskReviews(extension.workspaceState);
+    this.review = new ReviewActions(this.connection, this.reviews);
+    this.panel = new PanelHost(extension.extensionUri, this.connection);
+    this.statusBar = new StatusBar(this.connection);
+    this.disposables.push(
+      this.panel, this.statusBar, this.reviews, this.connection, this.log, this.eventEmitter,
+      vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, new OriginalContentProvider(this.connection)),
+      vscode.window.createTreeView('tandem.changes', { treeDataProvider: new ChangesTree(this.reviews), showCollapseAll: true }),
+      this.connection.onDidChangeState(() => this.statusBar.render()),
+      this.connection.onDidConnect((client) => void this.connected(client)),
+    );
+  }
+
+  start(): void {
+    this.connection.start();
+  }
+
+  client(): DaemonClient {
+    return this.connection.requireClient();
+  }
+
+  dispose(): void {
+    this.disposables.reverse().forEach((d) => d.dispose());
+  }
+
+  private async connected(client: DaemonClient): Promise<void> {
+    client.onTaskEvent((event) => {
+      this.panel.forward(event);
+      this.statusBar.onEvent(event);
+      this.eventEmitter.fire(event);
+      void this.reviews.onEvent(client, event).catch((error: Error) => this.log.info(`review refresh failed: ${error.message}`));
+      if (event.type === 'task.state') void this.statusBar.refresh(client).catch(() => {});
+    });
+    try {
+      await client.request(TaskSubscribe, { taskId: '*' });
+      await this.applyAdapterSettings(client);
+      await Promise.all([this.statusBar.refresh(client), this.reviews.reload(client)]);
+    } catch (error) {
+      this.log.info(`after connecting: ${(error as Error).message}`);
+    }
+  }
+
+  /** Roles pinned to a version in settings get it on every connect; unpinned roles keep the daemon's choice. */
+  private async applyAdapterSettings(client: DaemonClient): Promise<void> {
+    const pinned = readSettings().adapters;
+    for (const role of ROLES) {
+      const version = pinned[role];
+      if (version !== null && version !== undefined) await client.request(AdaptersUse, { role, version });
+    }
+  }
+}

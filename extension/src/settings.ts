@@ -1,0 +1,42 @@
+// Typed reads of the `tandem.*` settings declared in package.json.
+import * as vscode from 'vscode';
+import type { ExportFormat, Role } from '../../daemon/src/protocol/types.js';
+
+export interface TandemSettings {
+  nodePath: string;
+  autoStart: boolean;
+  model: string;
+  threads: number;
+  adapters: Record<Role, number | null>;
+  allowedCommands: Record<string, string[]>;
+  exportFormat: ExportFormat;
+  exportRole: Role | 'all';
+  exportMinSignal: 'approved' | 'merged';
+}
+
+export function readSettings(): TandemSettings {
+  const config = vscode.workspace.getConfiguration('tandem');
+  return {
+    nodePath: config.get<string>('nodePath', 'node') || 'node',
+    autoStart: config.get<boolean>('daemon.autoStart', true),
+    model: config.get<string>('model', ''),
+    threads: config.get<number>('threads', 0),
+    adapters: {
+      orchestrator: config.get<number | null>('adapters.orchestrator', null),
+      worker: config.get<number | null>('adapters.worker', null),
+    },
+    allowedCommands: config.get<Record<string, string[]>>('allowedCommands', {}),
+    exportFormat: config.get<ExportFormat>('export.format', 'openai-sft'),
+    exportRole: config.get<Role | 'all'>('export.role', 'all'),
+    exportMinSignal: config.get<'approved' | 'merged'>('export.minSignal', 'approved'),
+  };
+}
+
+/** Settings the daemon reads at start, passed as environment (it has no settings request yet). */
+export function daemonEnvironment(settings: TandemSettings, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  if (settings.model) env.TANDEM_MODEL = settings.model;
+  if (settings.threads > 0) env.TANDEM_THREADS = String(settings.threads);
+  if (Object.keys(settings.allowedCommands).length) env.TANDEM_ALLOWED_COMMANDS = JSON.stringify(settings.allowedCommands);
+  return env;
+}

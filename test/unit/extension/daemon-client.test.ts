@@ -1,0 +1,83 @@
+// The client against a real WebSocket server on 127.0.0.1 that speaks the same framing as the
+// daemon (one JSON-RPC message per text frame) and checks the token the way it will.
+import { strict as assert } from 'node:assert';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { authHeaders, DaemonClient } from '../../../extension/src/daemon/daemon-client.js';
+import type { TaskEvent } from '../../../daemon/src/protocol/events.js';
+import { TaskEventNotification, TaskStart } from '../../../daemon/src/protocol/messages.js';
+
+const TOKEN = 'test-token-123';
+
+describe('DaemonClient over a WebSocket', () => {
+  let server: WebSocketServer;
+  let port: number;
+  let sockets: WebSocket[];
+  let received: unknown[];
+
+  beforeEach(async () => {
+    sockets = [];
+    received = [];
+    server = new WebSocketServer({
+      host: '127.0.0.1', port: 0,
+      verifyClient: ({ req }: { req: IncomingMessage }) => req.headers.authorization === authHeaders(TOKEN).Authorization,
+    });
+    server.on('connection', (socket) => {
+      sockets.push(socket);
+      socket.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as { id: number; method: string; params: { prompt: string; repoPath: string } };
+        received.push(message);
+        if (message.method === TaskStart.method) {
+          const event: TaskEvent = { type: 'task.state', taskId: 't1', state: 'running', stopReason: null };
+          socket.send(JSON.stringify({ jsonrpc: '2.0', method: TaskEventNotification.method, params: event }));
+          socket.send(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { id: 't1', prompt: message.params.prompt, state: 'queued' } }));
+        } else {
+          socket.send(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32003, message: `no such task` } }));
+        }
+      });
+    });
+    await new Promise((resolve) => server.once('listening', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterEach(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('presents the token, sends typed requests and receives task events as they come', async () => {
+    const client = await DaemonClient.connect({ port, pid: process.pid, token: TOKEN });
+    const events: TaskEvent[] = [];
+    client.onTaskEvent((e) => events.push(e));
+    const task = await client.request(TaskStart, { repoPath: '/repo', prompt: 'add a test' });
+    assert.equal(task.id, 't1');
+    assert.equal(task.prompt, 'add a test');
+    assert.deepEqual(events, [{ type: 'task.state', taskId: 't1', state: 'running', stopReason: null }]);
+    assert.equal((received[0] as { method: string }).method, 'tandem/task/start');
+    client.dispose();
+  });
+
+  it('turns a JSON-RPC error into a rejected promise with the daemon\'s message', async () => {
+    const client = await DaemonClient.connect({ port, pid: process.pid, token: TOKEN });
+    await assert.rejects(client.requestByName('tandem/task/get', { taskId: 'nope' }), /no such task/);
+    client.dispose();
+  });
+
+  it('fails with a clear message when the token is refused', async () => {
+    await assert.rejects(DaemonClient.connect({ port, pid: process.pid, token: 'wrong' }), /HTTP 401 \(the token was refused\)/);
+  });
+
+  it('fails with a clear message when nothing listens', async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await assert.rejects(DaemonClient.connect({ port, pid: process.pid, token: TOKEN }), /Cannot reach the daemon on 127\.0\.0\.1/);
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 }); // for afterEach
+  });
+
+  it('reports when the daemon goes away, so the connection can reconnect', async () => {
+    const client = await DaemonClient.connect({ port, pid: process.pid, token: TOKEN });
+    const closed = new Promise<void>((resolve) => client.onClose(resolve));
+    sockets[0]!.close();
+    await closed;
+    assert.equal(client.isClosed, true);
+  });
+});

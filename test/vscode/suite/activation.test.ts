@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { Status } from '../../../daemon/src/protocol/messages.js';
+import { connected, tandem } from './tandem-api.js';
+
+describe('Tandem in a real VS Code', () => {
+  it('is loaded from the development path and activates', async () => {
+    const extension = vscode.extensions.getExtension('tandem-dev.tandem');
+    assert.ok(extension, 'the extension under development should be loaded');
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  });
+
+  it('registers every command its package.json declares', async () => {
+    const extension = vscode.extensions.getExtension('tandem-dev.tandem')!;
+    const manifest = JSON.parse(readFileSync(join(extension.extensionPath, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+    const declared = manifest.contributes.commands.map((c) => c.command);
+    assert.ok(declared.length >= 12, 'the manifest declares the commands');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(declared.filter((c) => !registered.has(c)), []);
+  });
+
+  it('opens the panel as a webview', async () => {
+    const api = await tandem();
+    await vscode.commands.executeCommand('tandem.openPanel');
+    assert.equal(api.ctx.panel.isOpen, true);
+    // The tab model reaches the extension host a moment after the panel is created.
+    const panelTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('tandem.panel'));
+    while (!panelTab()) await new Promise<void>((resolve) => { const d = vscode.window.tabGroups.onDidChangeTabs(() => { d.dispose(); resolve(); }); });
+    assert.equal(panelTab()!.label, 'Tandem');
+  });
+
+  it('refuses a rejection without a reason, with a message that says why', async () => {
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('tandem.reject', { taskId: 'any', reason: '   ', retry: true })),
+      /needs a reason/,
+    );
+  });
+
+  it('@daemon attaches to the running daemon through its discovery file', async () => {
+    const api = await tandem();
+    await connected(api);
+    const expectedPid = Number(process.env.TANDEM_VSCODE_TEST_DAEMON_PID);
+    assert.equal(api.ctx.connection.client!.pid, expectedPid, 'attached to the daemon the runner started, not a new one');
+    const status = await api.ctx.client().request(Status);
+    assert.equal(status.pid, expectedPid);
+  });
+});
