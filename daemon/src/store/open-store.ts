@@ -1,6 +1,6 @@
 // Opens (or creates) the trajectory database: WAL, durable-enough pragmas, migrations.
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BlobStore } from './blob-store.js';
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations/schema-versions.js';
@@ -71,24 +71,40 @@ function applyPragmas(db: Database.Database): void {
   db.pragma('journal_size_limit = 67108864');
 }
 
-// Looks before touching: a read-only connection reads the version and cannot write, checkpoint
-// or change the journal mode, so a file we refuse stays byte-for-byte as it was.
+// Looks before touching. Without a WAL file the header holds the schema version (offset 60), read
+// straight from the file so nothing is created beside it. With one (a crash left it), a read-only
+// connection reads through it; it cannot write, checkpoint or change the journal mode.
 function refuseUnlessReadable(file: string): void {
+  const header = readHeader(file);
+  if (header.length > 0 && (header.length < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\0')) {
+    throw new StoreOpenError(`${file} is not a SQLite database. Move it aside or set TANDEM_HOME to another folder.`, 'not_a_database');
+  }
+  const walFile = `${file}-wal`;
+  const hasWal = existsSync(walFile) && statSync(walFile).size > 0;
+  const version = hasWal ? probeVersion(file) : header.length === 0 ? 0 : header.readUInt32BE(60);
+  if (version > LATEST_SCHEMA_VERSION) throw newerSchema(file, version);
+}
+
+function readHeader(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(100);
+    return header.subarray(0, readSync(fd, header, 0, 100, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function probeVersion(file: string): number {
   let probe: Database.Database | undefined;
-  let version: number;
   try {
     probe = new Database(file, { readonly: true, fileMustExist: true });
-    version = probe.pragma('user_version', { simple: true }) as number;
+    return probe.pragma('user_version', { simple: true }) as number;
   } catch (error) {
-    const message = (error as Error).message;
-    if (/not a database|file is encrypted/i.test(message)) {
-      throw new StoreOpenError(`${file} is not a SQLite database. Move it aside or set TANDEM_HOME to another folder.`, 'not_a_database');
-    }
-    throw new StoreOpenError(`Cannot open the Tandem database ${file}: ${message}`, 'cannot_open');
+    throw new StoreOpenError(`Cannot open the Tandem database ${file}: ${(error as Error).message}`, 'cannot_open');
   } finally {
     probe?.close();
   }
-  if (version > LATEST_SCHEMA_VERSION) throw newerSchema(file, version);
 }
 
 function migrate(db: Database.Database, file: string): void {
