@@ -6,6 +6,7 @@ import { branchPatchIds } from './git-patch-ids.js';
 import { isAncestor, readBranchHistory, type BranchHistory } from './landed-commits.js';
 import type { Store } from './open-store.js';
 import { defaultBranchRefs, resolveRepoInfo } from './repo-info.js';
+import { recordSignal } from './signal-records.js';
 
 export interface ScanResult {
   /** Signals newly recorded by this scan. */
@@ -113,6 +114,5 @@ async function recordReverted(
 }
 
 function insertSignal(store: Store, taskId: string, appliedId: number, kind: 'merged' | 'reverted', source: string, commit: string, detail: string | null): number {
-  return store.write(() => store.db.prepare(`INSERT OR IGNORE INTO signals (task_id, applied_id, kind, source, commit_sha, detail, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`).run(taskId, appliedId, kind, source, commit, detail, Date.now()).changes);
+  return recordSignal(store, { taskId, appliedId, kind, source, commitSha: commit, detail });
 }
