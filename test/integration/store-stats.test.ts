@@ -1,5 +1,6 @@
 // Stats over a small dataset whose figures are worked out by hand below.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import type { FileReview } from '../../daemon/src/protocol/types.js';
 import { ReviewRecorder } from '../../daemon/src/store/review-recorder.js';
 import { recordSignal } from '../../daemon/src/store/signal-records.js';
@@ -51,6 +52,13 @@ describe('store: stats', () => {
       { role: 'worker', version: 2, tasks: 2, steps: { orchestrator: 0, worker: 2 }, reviewed: 2, approvalRate: 0.5, mergedRate: 0,
         topRejectionReasons: [{ reason: 'breaks tests', count: 1 }, { reason: 'wrong file', count: 1 }] },
     ]);
+  });
+
+  it('`tandem stats --json` prints the same report', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'daemon/src/main.ts', 'stats', '--json'], {
+      encoding: 'utf8', env: { ...process.env, TANDEM_HOME: t.dir },
+    });
+    assert.deepEqual(JSON.parse(out), computeStats(t.store));
   });
 
   it('has no rates where nothing was reviewed or applied', () => {

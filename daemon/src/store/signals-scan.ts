@@ -1,6 +1,7 @@
 // Did an approved change land on the default branch, and was it later reverted? Each answer is
 // recorded once as a signal (merged / reverted), whatever the number of scans.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ProgressEvent } from '../protocol/types.js';
 import { branchPatchIds } from './git-patch-ids.js';
 import { isAncestor, readBranchHistory, type BranchHistory } from './landed-commits.js';
@@ -26,10 +27,12 @@ const SINCE_MARGIN_S = 24 * 3600;
 export async function scanSignals(
   store: Store, options: { repoPath?: string; onProgress?: (event: ProgressEvent) => void } = {},
 ): Promise<ScanResult> {
+  const wanted = options.repoPath === undefined ? null : resolve(options.repoPath);
   const repos = store.db.prepare(`SELECT DISTINCT r.id, r.path, r.remote, r.default_branch FROM repos r
     JOIN tasks t ON t.repo_id = r.id JOIN applied_changes a ON a.task_id = t.id
-    WHERE (? IS NULL OR r.path = ?) ORDER BY r.path`).all(options.repoPath ?? null, options.repoPath ?? null) as RepoRow[];
+    WHERE (? IS NULL OR r.path = ?) ORDER BY r.path`).all(wanted, wanted) as RepoRow[];
   const result: ScanResult = { merged: 0, reverted: 0, skipped: [] };
+  if (wanted !== null && repos.length === 0) result.skipped.push({ repoPath: wanted, reason: 'no approved change was recorded for this repository' });
   const progress = (done: number, finished = false) =>
     options.onProgress?.({ id: 'signals-scan', title: 'Scanning repos', done, total: repos.length, unit: 'records', finished });
   progress(0);
