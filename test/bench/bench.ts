@@ -4,6 +4,7 @@ import { printReport, type Benchmark } from './report.js';
 // One line per benchmark; each module exports `run(): Promise<Record<string, number | string>>`.
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   server: () => import('./server.js'),
+  store: () => import('./store.js'),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,64 @@
+// `git patch-id --stable` over a branch's history: the key that finds a change again after a
+// squash or a rebase gave it a new commit. simple-git cannot pipe, so these two run raw git.
+import { spawn } from 'node:child_process';
+
+const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv'];
+
+/**
+ * patch-id -> commits (newest first) of every commit reachable from refs since a time; merge
+ * commits count as their diff against the first parent, which is what a merged branch brought.
+ * With reverse, each commit's diff is inverted first, so a commit that undoes a change has the
+ * change's own patch-id.
+ */
+export async function branchPatchIds(repoPath: string, refs: string[], sinceSeconds: number, reverse: boolean): Promise<Map<string, string[]>> {
+  // -R swaps the sides but not the prefixes; swap them back so paths read a/... b/... as in a forward diff.
+  const prefixes = reverse ? ['-R', '--src-prefix=b/', '--dst-prefix=a/'] : ['--src-prefix=a/', '--dst-prefix=b/'];
+  const log = ['-c', 'log.showSignature=false', 'log', ...refs, `--since=${sinceSeconds}`, '--pretty=medium', '-p',
+    '--diff-merges=first-parent', ...DIFF_FLAGS, ...prefixes, '--'];
+  const output = await pipeGit(repoPath, log, ['patch-id', '--stable']);
+  const ids = new Map<string, string[]>();
+  for (const line of output.split('\n')) {
+    const [patchId, commit] = line.split(' ');
+    if (!patchId || !commit) continue;
+    const list = ids.get(patchId) ?? [];
+    list.push(commit);
+    ids.set(patchId, list);
+  }
+  return ids;
+}
+
+/** The stable patch-id of a unified diff (as `git diff` prints it); null when it has no changes. */
+export async function patchIdOfDiff(repoPath: string, unifiedDiff: string): Promise<string | null> {
+  const output = await runGit(repoPath, ['patch-id', '--stable'], unifiedDiff);
+  return output.split(' ')[0] || null;
+}
+
+function pipeGit(cwd: string, producerArgs: string[], consumerArgs: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const producer = spawn('git', producerArgs, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const consumer = spawn('git', consumerArgs, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    producer.stdout.pipe(consumer.stdin);
+    collect(producer, `git ${producerArgs.join(' ')}`).catch(reject);
+    collect(consumer, `git ${consumerArgs.join(' ')}`).then(resolve, reject);
+  });
+}
+
+function runGit(cwd: string, args: string[], input: string): Promise<string> {
+  const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end(input);
+  return collect(child, `git ${args.join(' ')}`);
+}
+
+function collect(child: ReturnType<typeof spawn>, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString());
+      else reject(new Error(`${what} failed (exit ${code}): ${err.trim()}`));
+    });
+  });
+}

@@ -1,0 +1,14 @@
+// Every schema version in order. A new version appends one entry (and its file, 00N-*.ts); the
+// store applies the missing ones on open, in one transaction, and sets PRAGMA user_version.
+import { initialSchema } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  { version: 1, sql: initialSchema },
+];
+
+export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
