@@ -3,6 +3,7 @@ import { printReport, type Benchmark } from './report.js';
 
 // One line per benchmark; each module exports `run(): Promise<Record<string, number | string>>`.
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
+  export: () => import('./export.js'),
 };
 
 async function main(): Promise<void> {

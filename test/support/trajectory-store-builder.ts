@@ -12,6 +12,8 @@ export const BASE_MODEL_SHA = 'b'.repeat(64);
 export class TrajectoryStoreBuilder {
   private clock: number;
   private readonly insert;
+  /** A conversation's turns are the same objects from step to step: hash and store each once. */
+  private readonly turnHashes = new WeakMap<ChatTurn, string>();
 
   constructor(readonly db: Database.Database, startMs = Date.UTC(2025, 0, 1)) {
     this.clock = startMs;
@@ -81,7 +83,11 @@ export class TrajectoryStoreBuilder {
 
   /** Used by Conversation: one model call, given `turns`, that produced `action`. */
   recordStep(c: Conversation, turns: ChatTurn[], action: AgentAction, state: 'done' | 'error' = 'done'): number {
-    const hashes = turns.map((t) => this.blob(JSON.stringify(t)));
+    const hashes = turns.map((t) => {
+      let hash = this.turnHashes.get(t);
+      if (!hash) this.turnHashes.set(t, (hash = this.blob(JSON.stringify(t))));
+      return hash;
+    });
     const output = JSON.stringify(action);
     return Number(this.insert.step.run(
       c.taskId, c.subtaskId, c.round, c.role, c.adapterVersion, c.adapterVersion === null ? null : 'a'.repeat(63) + c.adapterVersion,

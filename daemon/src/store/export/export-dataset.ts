@@ -48,23 +48,26 @@ export async function exportDataset(
     const dropped = { duplicates: 0, unexpressible: 0 };
     let steps = 0;
     let lastYield = Date.now();
+    const appliedOf = reader.appliedInTaskOrder();
     for (const task of reader.tasks(filter)) {
       const { steps: taskSteps, read } = reader.steps(task.id, plan.roles);
       steps += read;
       if (taskSteps.length) {
         const turns = new Map<string, ChatTurn>(); // a system prompt repeats in every step of a task
         const turnOf = (hash: string) => turns.get(hash) ?? turns.set(hash, reader.turn(hash)).get(hash)!;
-        const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), reader.applied(task.id), reader.signals(task.id));
+        const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), appliedOf(task.id), reader.signals(task.id));
         const units = taskUnits(task, taskSteps, outcome, { turnOf, blob: (hash) => reader.blob(hash) });
         const split = plan.split === undefined ? 'all' : splitOf(task.id, plan.split);
         for (const example of examplesOf(format.kind, units, plan.minSignal)) {
           const record = formatRecord(format, redactor.deep(example));
           if (!record) { dropped.unexpressible++; continue; }
-          const { metadata: _metadata, ...content } = record;
-          const key = createHash('sha256').update(JSON.stringify(content)).digest('base64').slice(0, 22);
+          // Duplicates are judged on what trains, not on provenance, which differs for every task.
+          const { metadata, ...content } = record;
+          const json = JSON.stringify(content);
+          const key = createHash('sha256').update(json).digest('base64').slice(0, 22);
           if (seen.has(key)) { dropped.duplicates++; continue; }
           seen.add(key);
-          files.get(split)!.append(JSON.stringify(record));
+          files.get(split)!.append(`${json.slice(0, -1)},"metadata":${JSON.stringify(metadata)}}`);
           const countKey = `${split}/${example.role}/${example.metadata.label}`;
           counts[countKey] = (counts[countKey] ?? 0) + 1;
         }

@@ -6,6 +6,8 @@
 interface RedactionRule {
   name: string;
   pattern: RegExp;
+  /** A cheap test that must pass before the pattern runs: most text holds no secret at all. */
+  hint?: string | RegExp;
   /** Which capture groups to keep around the secret: [before, after]; 0 keeps nothing. */
   keep?: [number, number];
 }
@@ -15,11 +17,13 @@ const ALREADY = String.raw`(?!\[REDACTED)`;
 const NOT_PLACEHOLDER = String.raw`(?!\$|<|\{\{|%\(|process\.env|os\.environ)`;
 const SECRET_KEY = String.raw`(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|secret[_-]?key|client[_-]?secret|auth[_-]?key|credentials?)`;
 
+const KEYWORD_HINT = /pass|pwd|secret|token|key|credential/i;
+
 const rules: RedactionRule[] = [
-  { name: 'private-key', pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?-----END \1-----/g },
+  { hint: 'PRIVATE KEY', name: 'private-key', pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?-----END \1-----/g },
   // A key block cut off before its END line (a truncated tool output) still hides its body.
-  { name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=:,\s-]|\\n)*/g },
-  { name: 'url-password', pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"`]+:)([^\s@/'"`]+)(@)/gi, keep: [1, 3] },
+  { hint: 'PRIVATE KEY', name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=:,\s-]|\\n)*/g },
+  { hint: '://', name: 'url-password', pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"`]+:)([^\s@/'"`]+)(@)/gi, keep: [1, 3] },
   { name: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
   { name: 'github-token', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
   { name: 'github-token', pattern: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g },
@@ -43,20 +47,20 @@ const rules: RedactionRule[] = [
   { name: 'digitalocean-token', pattern: /\bdo[opr]_v1_[a-f0-9]{64}\b/g },
   { name: 'databricks-token', pattern: /\bdapi[a-f0-9]{32}(?:-\d)?\b/g },
   { name: 'square-token', pattern: /\bsq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}/g },
-  { name: 'telegram-bot-token', pattern: /\b\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g },
-  { name: 'azure-storage-key', pattern: /(AccountKey=)([A-Za-z0-9+/]{40,}={0,2})()/g, keep: [1, 3] },
+  { hint: ':AA', name: 'telegram-bot-token', pattern: /\b\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g },
+  { hint: 'AccountKey=', name: 'azure-storage-key', pattern: /(AccountKey=)([A-Za-z0-9+/]{40,}={0,2})()/g, keep: [1, 3] },
   { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   // Tokens carry a digit somewhere; "Bearer authentication" in prose does not.
-  { name: 'bearer-token', pattern: new RegExp(String.raw`(\bBearer\s+)${ALREADY}(?=[A-Za-z0-9._~+/-]*\d)([A-Za-z0-9._~+/-]{16,}=*)()`, 'g'), keep: [1, 3] },
-  { name: 'basic-auth', pattern: new RegExp(String.raw`(\bAuthorization:\s*Basic\s+)${ALREADY}([A-Za-z0-9+/]{8,}={0,2})()`, 'gi'), keep: [1, 3] },
+  { hint: 'Bearer', name: 'bearer-token', pattern: new RegExp(String.raw`(\bBearer\s+)${ALREADY}(?=[A-Za-z0-9._~+/-]*\d)([A-Za-z0-9._~+/-]{16,}=*)()`, 'g'), keep: [1, 3] },
+  { hint: /basic/i, name: 'basic-auth', pattern: new RegExp(String.raw`(\bAuthorization:\s*Basic\s+)${ALREADY}([A-Za-z0-9+/]{8,}={0,2})()`, 'gi'), keep: [1, 3] },
   // .env files: KEY=value with no spaces around "=", the key ending in a secret word.
-  { name: 'env-secret', pattern: new RegExp(String.raw`^(\s*(?:export\s+)?[A-Za-z0-9_.-]*?${SECRET_KEY}=)${ALREADY}${NOT_PLACEHOLDER}("[^"\n]+"|'[^'\n]+'|[^\s'"]+)()`, 'gim'), keep: [1, 3] },
+  { hint: KEYWORD_HINT, name: 'env-secret', pattern: new RegExp(String.raw`^(\s*(?:export\s+)?[A-Za-z0-9_.-]*?${SECRET_KEY}=)${ALREADY}${NOT_PLACEHOLDER}("[^"\n]+"|'[^'\n]+'|[^\s'"]+)()`, 'gim'), keep: [1, 3] },
   // Code, JSON and YAML: a secret-named key given a quoted literal.
-  { name: 'secret-assignment', pattern: new RegExp(String.raw`((?<![A-Za-z0-9])["']?[A-Za-z0-9_.-]*?${SECRET_KEY}["']?\s*(?::|=|:=|=>)\s*(["']))${ALREADY}${NOT_PLACEHOLDER}([^\s"'\n]{4,})(\2)`, 'gi'), keep: [1, 4] },
+  { hint: KEYWORD_HINT, name: 'secret-assignment', pattern: new RegExp(String.raw`((?<![A-Za-z0-9])["']?[A-Za-z0-9_.-]*?${SECRET_KEY}["']?\s*(?::|=|:=|=>)\s*(["']))${ALREADY}${NOT_PLACEHOLDER}([^\s"'\n]{4,})(\2)`, 'gi'), keep: [1, 4] },
   // YAML/INI with a bare value: it must hold a digit or symbol, so `token: string` stays.
-  { name: 'secret-assignment', pattern: new RegExp(String.raw`^(\s*[A-Za-z0-9_.-]*?${SECRET_KEY}\s*[:=]\s*)${ALREADY}${NOT_PLACEHOLDER}(?=[^\s]*[0-9!@%*+/=_-])([^\s#'"{}()\[\],;]{4,})(\s*)$`, 'gim'), keep: [1, 3] },
-  { name: 'connection-string-password', pattern: new RegExp(String.raw`(\b(?:Password|Pwd)=)${ALREADY}(?!\$)([^;'"\s]+)()`, 'gi'), keep: [1, 3] },
-  { name: 'cli-secret-flag', pattern: new RegExp(String.raw`(--(?:password|passwd|token|api-key|secret|client-secret)[= ])${ALREADY}(?!\$|-)([^\s'"]+)()`, 'gi'), keep: [1, 3] },
+  { hint: KEYWORD_HINT, name: 'secret-assignment', pattern: new RegExp(String.raw`^(\s*[A-Za-z0-9_.-]*?${SECRET_KEY}\s*[:=]\s*)${ALREADY}${NOT_PLACEHOLDER}(?=[^\s]*[0-9!@%*+/=_-])([^\s#'"{}()\[\],;]{4,})(\s*)$`, 'gim'), keep: [1, 3] },
+  { hint: /pass|pwd/i, name: 'connection-string-password', pattern: new RegExp(String.raw`(\b(?:Password|Pwd)=)${ALREADY}(?!\$)([^;'"\s]+)()`, 'gi'), keep: [1, 3] },
+  { hint: '--', name: 'cli-secret-flag', pattern: new RegExp(String.raw`(--(?:password|passwd|token|api-key|secret|client-secret)[= ])${ALREADY}(?!\$|-)([^\s'"]+)()`, 'gi'), keep: [1, 3] },
 ];
 
 export interface RedactionResult {
@@ -69,6 +73,7 @@ export function redactText(text: string): RedactionResult {
   let count = 0;
   let out = text;
   for (const rule of rules) {
+    if (rule.hint && !(typeof rule.hint === 'string' ? out.includes(rule.hint) : rule.hint.test(out))) continue;
     rule.pattern.lastIndex = 0;
     if (!rule.pattern.test(out)) continue;
     out = out.replace(rule.pattern, (...groups: unknown[]) => {

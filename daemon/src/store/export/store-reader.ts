@@ -45,6 +45,8 @@ const REQUIRED_TABLES = ['blobs', 'tasks', 'repos', 'steps', 'diffs', 'reviews',
 export class StoreReader {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Iterators still open when the export stops early; closed before the connection. */
+  private readonly open: IterableIterator<unknown>[] = [];
 
   constructor(dbPath: string) {
     if (!existsSync(dbPath)) {
@@ -73,8 +75,11 @@ export class StoreReader {
         FROM steps WHERE task_id = :task AND role IN ${roleList} ORDER BY id`),
       blob: this.db.prepare('SELECT content FROM blobs WHERE hash = ?').pluck(),
       diffs: this.db.prepare('SELECT id, subtask_id, step_id, round, created_at FROM diffs WHERE task_id = ? ORDER BY id'),
-      reviews: this.db.prepare('SELECT diff_id, path, verdict, reason, edited_hash, created_at FROM reviews WHERE task_id = ? ORDER BY created_at, id'),
-      applied: this.db.prepare('SELECT id, diff_id, commit_sha FROM applied_changes WHERE task_id = ? ORDER BY id'),
+      // Through the task's diffs, so the lookup uses reviews_by_diff (reviews has no task index).
+      reviews: this.db.prepare(`SELECT diff_id, path, verdict, reason, edited_hash, created_at FROM reviews
+        WHERE diff_id IN (SELECT id FROM diffs WHERE task_id = ?) ORDER BY created_at, id`),
+      // applied_changes has no index by task or diff: it is read once, in task order, beside the tasks.
+      applied: this.db.prepare('SELECT task_id, id, diff_id, commit_sha FROM applied_changes ORDER BY task_id, id'),
       signals: this.db.prepare(`SELECT applied_id, kind, source, commit_sha, created_at FROM signals
         WHERE task_id = ? AND kind IN ('merged', 'reverted') ORDER BY created_at, id`),
     };
@@ -94,7 +99,7 @@ export class StoreReader {
 
   tasks(filter: TaskFilter): IterableIterator<TaskRow> {
     const { since, repo } = this.params(filter);
-    return this.statements.tasks.iterate({ since, repo }) as IterableIterator<TaskRow>;
+    return this.track(this.statements.tasks.iterate({ since, repo }) as IterableIterator<TaskRow>);
   }
 
   /**
@@ -129,17 +134,46 @@ export class StoreReader {
 
   diffs(taskId: string): DiffRow[] { return this.statements.diffs.all(taskId) as DiffRow[]; }
   reviews(taskId: string): ReviewRow[] { return this.statements.reviews.all(taskId) as ReviewRow[]; }
-  applied(taskId: string): AppliedRow[] { return this.statements.applied.all(taskId) as AppliedRow[]; }
+
+  /**
+   * The applied changes of each task, for tasks asked for in ascending id order (as `tasks` yields
+   * them): one pass over the table in step with the tasks, instead of one table scan per task.
+   */
+  appliedInTaskOrder(): (taskId: string) => AppliedRow[] {
+    const rows = this.track(this.statements.applied.iterate() as IterableIterator<AppliedRow & { task_id: string }>);
+    let next = rows.next();
+    return (taskId) => {
+      const out: AppliedRow[] = [];
+      while (!next.done && compareIds(next.value.task_id, taskId) < 0) next = rows.next();
+      while (!next.done && next.value.task_id === taskId) {
+        out.push({ id: next.value.id, diff_id: next.value.diff_id, commit_sha: next.value.commit_sha });
+        next = rows.next();
+      }
+      return out;
+    };
+  }
+
   signals(taskId: string): SignalRow[] { return this.statements.signals.all(taskId) as SignalRow[]; }
 
+  /** Ends the read transaction with the connection: nothing was written, so there is nothing to commit. */
   close(): void {
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    for (const iterator of this.open) iterator.return?.();
     this.db.close();
+  }
+
+  private track<T extends IterableIterator<unknown>>(iterator: T): T {
+    this.open.push(iterator);
+    return iterator;
   }
 
   private params(filter: TaskFilter) {
     return { since: filter.sinceMs, repo: filter.repoId, roles: JSON.stringify(filter.roles) };
   }
+}
+
+/** SQLite's BINARY order: byte order of the UTF-8 text. */
+function compareIds(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function parseAction(json: string | null): StepRow['action'] | null {
