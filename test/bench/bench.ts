@@ -5,6 +5,7 @@ import { printReport, type Benchmark } from './report.js';
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   server: () => import('./server.js'),
   store: () => import('./store.js'),
+  export: () => import('./export.js'),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,76 @@
+// `tandem export`: turns the trajectory store into a fine-tuning dataset.
+import { dirname, join, resolve } from 'node:path';
+import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type Role } from '../protocol/types.js';
+import { tandemPaths } from '../paths.js';
+import { exportDataset } from '../store/export/export-dataset.js';
+import { ExportInputError } from '../store/export/export-options.js';
+import type { CliCommand } from './command.js';
+import { ProgressBar } from './progress-bar.js';
+
+const usage = `export --format <${EXPORT_FORMATS.join('|')}> --role <orchestrator|worker|all> [--min-signal approved|merged] [--since DATE] [--repo PATH] [--split 0.9] --out PATH`;
+
+export const exportCommands: CliCommand[] = [
+  {
+    name: 'export',
+    usage,
+    summary: 'Write a fine-tuning dataset (SFT, DPO or KTO) from recorded trajectories, with manifest.json beside it.',
+    options: {
+      format: { type: 'string' },
+      role: { type: 'string' },
+      'min-signal': { type: 'string' },
+      since: { type: 'string' },
+      repo: { type: 'string' },
+      split: { type: 'string' },
+      out: { type: 'string' },
+    },
+    async run({ values }) {
+      const parsed = exportOptions(values);
+      if (typeof parsed === 'string') {
+        console.error(`${parsed}\nUsage: tandem ${usage}`);
+        return 2;
+      }
+      const bar = new ProgressBar();
+      // Ctrl-C stops the export cleanly: its temporary files are removed and nothing is published.
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const manifest = await exportDataset(tandemPaths().database, parsed, (event) => bar.update(event), abort.signal);
+        if (values.json) {
+          console.log(JSON.stringify(manifest));
+        } else {
+          for (const file of manifest.files) console.log(`${file.path}: ${file.records} records`);
+          console.log(`${manifest.redactions} secrets redacted; ${manifest.dropped.duplicates} duplicates dropped. Manifest: ${join(dirname(resolve(parsed.out)), 'manifest.json')}`);
+        }
+        return 0;
+      } catch (error) {
+        console.error(`tandem export: ${(error as Error).message}`);
+        return error instanceof ExportInputError ? 2 : 1;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    },
+  },
+];
+
+function exportOptions(values: Record<string, string | boolean | string[] | undefined>): ExportOptions | string {
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] as string : undefined);
+  const format = text('format');
+  const role = text('role');
+  const out = text('out');
+  if (!format) return `Missing --format; use one of: ${EXPORT_FORMATS.join(', ')}.`;
+  if (!role) return 'Missing --role; use orchestrator, worker or all.';
+  if (!out) return 'Missing --out PATH, the dataset file to write (e.g. data/worker.jsonl).';
+  const options: ExportOptions = { format: format as ExportFormat, role: role as Role | 'all', out };
+  const minSignal = text('min-signal');
+  if (minSignal !== undefined) options.minSignal = minSignal as 'approved' | 'merged';
+  if (text('since') !== undefined) options.since = text('since');
+  if (text('repo') !== undefined) options.repo = text('repo');
+  const split = text('split');
+  if (split !== undefined) {
+    const fraction = Number(split);
+    if (split.trim() === '' || Number.isNaN(fraction)) return `--split must be a number such as 0.9; got "${split}".`;
+    options.split = fraction;
+  }
+  return options;
+}

@@ -1,0 +1,82 @@
+// Preference data from versions of the same work. A DPO pair is one approved and one rejected
+// version of a subtask (or of a task's rounds, for the orchestrator); the chosen side carries the
+// user's edits when they edited before approving. An approval with edits and no rejected sibling
+// still pairs the user's version against the worker's own. Units left unpaired go to KTO.
+import { isNegative, meetsMinSignal } from './task-outcome.js';
+import type { PreferenceExample, TrajectoryMessage, TrajectoryUnit, UnpairedExample } from './trajectory.js';
+
+export function preferencePairs(units: TrajectoryUnit[], minSignal: 'approved' | 'merged'): { pairs: PreferenceExample[]; paired: Set<TrajectoryUnit> } {
+  const pairs: PreferenceExample[] = [];
+  const paired = new Set<TrajectoryUnit>();
+  for (const group of groupBy(units.filter((u) => u.wholeVersion), (u) => u.pairKey)) {
+    // The latest approved version is the answer the work converged on.
+    const chosen = group.filter((u) => meetsMinSignal(u.provenance.label, minSignal)).at(-1);
+    if (!chosen) continue;
+    const rejected = group.filter((u) => isNegative(u.provenance.label));
+    for (const loser of rejected) {
+      const first = group.indexOf(loser) < group.indexOf(chosen) ? loser : chosen;
+      const pair = makePair(first.prompt, chosen, chosen.completion, loser, loser.completion, 'versions');
+      if (pair) { pairs.push(pair); paired.add(chosen).add(loser); }
+    }
+    if (!rejected.length && chosen.original) {
+      const pair = makePair(chosen.prompt, chosen, chosen.completion, chosen, chosen.original, 'user_edit');
+      if (pair) { pairs.push(pair); paired.add(chosen); }
+    }
+  }
+  return { pairs, paired };
+}
+
+/** KTO examples: approved units (label true) and rejected ones (false) that no pair used. */
+export function unpairedExamples(units: TrajectoryUnit[], paired: Set<TrajectoryUnit>, minSignal: 'approved' | 'merged'): UnpairedExample[] {
+  const out: UnpairedExample[] = [];
+  for (const unit of units) {
+    if (paired.has(unit)) continue;
+    const good = meetsMinSignal(unit.provenance.label, minSignal);
+    if (!good && !isNegative(unit.provenance.label)) continue;
+    out.push({ kind: 'unpaired', role: unit.role, prompt: unit.prompt, completion: unit.completion, label: good, metadata: unit.provenance });
+  }
+  return out;
+}
+
+/**
+ * Turns both sides share are moved into the prompt: they carry no preference, and some trainers
+ * (OpenAI) take the preferred output from the point where the sides differ. Null when they never differ.
+ */
+function makePair(
+  prompt: TrajectoryMessage[], winner: TrajectoryUnit, chosen: TrajectoryMessage[], loser: TrajectoryUnit, rejected: TrajectoryMessage[],
+  kind: 'versions' | 'user_edit',
+): PreferenceExample | null {
+  let shared = 0;
+  while (shared < chosen.length && shared < rejected.length && sameMessage(chosen[shared]!, rejected[shared]!)) shared++;
+  // Both sides start at a call, never at a result whose call was moved into the prompt.
+  while (shared > 0 && (chosen[shared]?.role === 'tool' || rejected[shared]?.role === 'tool')) shared--;
+  if (shared === chosen.length || shared === rejected.length) return null;
+  return {
+    kind: 'preference', role: winner.role,
+    prompt: [...prompt, ...chosen.slice(0, shared)],
+    chosen: chosen.slice(shared),
+    rejected: rejected.slice(shared),
+    metadata: { ...winner.provenance, pair: { kind, rejected: loser.provenance } },
+  };
+}
+
+function sameMessage(a: TrajectoryMessage, b: TrajectoryMessage): boolean {
+  return JSON.stringify(comparable(a)) === JSON.stringify(comparable(b));
+}
+
+// Call ids differ between versions (they name steps); what was said is what matters.
+function comparable(m: TrajectoryMessage): unknown {
+  if (m.role === 'assistant') return [m.role, m.content, m.toolCall?.name, m.toolCall?.arguments];
+  if (m.role === 'tool') return [m.role, m.name, m.content];
+  return [m.role, m.content];
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item); else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,98 @@
+// What happened to a task's work after the model produced it: the human's reviews of its diffs,
+// the changes applied, and the merged/reverted signals found later. Turns them into labels.
+import type { AppliedRow, DiffRow, ReviewRow, SignalRow } from './store-reader.js';
+import type { FileVerdict, Label, Provenance } from './trajectory.js';
+
+export interface Verdict {
+  label: Label;
+  review: Provenance['review'];
+  signal: Provenance['signal'];
+  appliedCommit: string | null;
+  /** The user's version of each file they edited before approving: path -> blob hash. */
+  edits: Map<string, string>;
+}
+
+export class TaskOutcome {
+  /** The latest review of each (diff, path): a file reviewed twice keeps its last verdict. */
+  private readonly reviews = new Map<string, ReviewRow>();
+
+  constructor(
+    readonly diffs: DiffRow[],
+    reviews: ReviewRow[],
+    private readonly applied: AppliedRow[],
+    private readonly signals: SignalRow[],
+  ) {
+    for (const review of reviews) this.reviews.set(`${review.diff_id}\0${review.path}`, review);
+  }
+
+  diffsOfSubtask(subtaskId: string): DiffRow[] {
+    return this.diffs.filter((d) => d.subtask_id === subtaskId);
+  }
+
+  /** A round's diffs; `unlinkedOnly` keeps those not tied to one subtask (the whole round's diff). */
+  diffsOfRound(round: number, unlinkedOnly: boolean): DiffRow[] {
+    return this.diffs.filter((d) => d.round === round && (!unlinkedOnly || d.subtask_id === null));
+  }
+
+  /** The last diff of each subtask in a round (and the last unlinked one): what the round ended with. */
+  finalDiffsOfRound(round: number): DiffRow[] {
+    const last = new Map<string | null, DiffRow>();
+    for (const diff of this.diffsOfRound(round, false)) last.set(diff.subtask_id, diff);
+    return [...last.values()];
+  }
+
+  verdict(diffIds: number[]): Verdict {
+    const ids = new Set(diffIds);
+    // Work that produced no reviewed diff has no verdict, whatever happened to the rest of the task.
+    if (!ids.size) return { label: 'unreviewed', review: null, signal: null, appliedCommit: null, edits: new Map() };
+    const files: FileVerdict[] = [];
+    const edits = new Map<string, string>();
+    for (const review of this.reviews.values()) {
+      if (!ids.has(review.diff_id)) continue;
+      files.push({ path: review.path, verdict: review.verdict, reason: review.reason });
+      if (review.verdict === 'approve_with_edits' && review.edited_hash) edits.set(normalizePath(review.path), review.edited_hash);
+    }
+    const applied = this.applied.filter((a) => ids.has(a.diff_id));
+    const appliedIds = new Set(applied.map((a) => a.id));
+    // Signals tied to these diffs' applied changes, or to the task as a whole (a Tandem-Task trailer).
+    const signal = [...this.signals].reverse().find((s) => s.applied_id === null || appliedIds.has(s.applied_id)) ?? null;
+    const outcome = reviewOutcome(files);
+    return {
+      label: labelOf(outcome, signal),
+      review: files.length ? { outcome, edited: files.some((f) => f.verdict === 'approve_with_edits'), files } : null,
+      signal: signal && {
+        kind: signal.kind as 'merged' | 'reverted', source: signal.source, commit_sha: signal.commit_sha,
+        at: new Date(signal.created_at).toISOString(),
+      },
+      appliedCommit: applied.at(-1)?.commit_sha ?? null,
+      edits,
+    };
+  }
+}
+
+function reviewOutcome(files: FileVerdict[]): Label {
+  if (!files.length) return 'unreviewed';
+  const approved = files.filter((f) => f.verdict !== 'reject').length;
+  if (approved === files.length) return 'approved';
+  return approved === 0 ? 'rejected' : 'partial';
+}
+
+function labelOf(outcome: Label, signal: SignalRow | null): Label {
+  if (outcome === 'rejected' || outcome === 'partial') return outcome;
+  // A change only lands after approval, so a signal also labels work whose review rows are missing.
+  if (signal) return signal.kind === 'reverted' ? 'reverted' : 'merged';
+  return outcome;
+}
+
+export function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+/** Whether a label clears `--min-signal`: approved work, or only work whose change landed. */
+export function meetsMinSignal(label: Label, minSignal: 'approved' | 'merged'): boolean {
+  return minSignal === 'merged' ? label === 'merged' : label === 'approved' || label === 'merged';
+}
+
+export function isNegative(label: Label): boolean {
+  return label === 'rejected' || label === 'reverted';
+}

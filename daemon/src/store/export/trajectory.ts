@@ -1,0 +1,86 @@
+// The format-neutral shape of what an export writes: conversations of one role, with each
+// assistant action as a tool call, and the labels and provenance that come from reviews and signals.
+import type { ReviewVerdict, Role } from '../../protocol/types.js';
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export type TrajectoryMessage =
+  | { role: 'system' | 'user'; content: string }
+  /** `context`: an earlier turn shown as history, not an output this record trains on. */
+  | { role: 'assistant'; content: string; toolCall?: ToolCall; context?: boolean }
+  | { role: 'tool'; content: string; toolCallId: string; name: string };
+
+/**
+ * merged / reverted: a signal about the landed change; approved / rejected / partial: the human's
+ * review (partial = some files approved, some rejected); unreviewed: no verdict yet.
+ */
+export type Label = 'merged' | 'reverted' | 'approved' | 'rejected' | 'partial' | 'unreviewed';
+
+export interface FileVerdict {
+  path: string;
+  verdict: ReviewVerdict;
+  reason: string | null;
+}
+
+export interface Provenance {
+  task_id: string;
+  subtask_id: string | null;
+  round: number;
+  role: Role;
+  step_ids: number[];
+  base_model_sha: string | null;
+  adapter_version: number | null;
+  adapter_sha: string | null;
+  prompt_version: string;
+  repo: { path: string; remote: string | null; base_commit: string; applied_commit: string | null };
+  review: { outcome: Label; edited: boolean; files: FileVerdict[] } | null;
+  signal: { kind: 'merged' | 'reverted'; source: string; commit_sha: string | null; at: string } | null;
+  label: Label;
+}
+
+/** One role's own turns on one piece of work: a subtask version (worker) or a round (orchestrator). */
+export interface TrajectoryUnit {
+  role: Role;
+  /** The context the turns start from: system prompt, instruction, earlier history. */
+  prompt: TrajectoryMessage[];
+  /** The role's own turns and the tool results they got back. */
+  completion: TrajectoryMessage[];
+  /** The worker's own completion, when `completion` carries the user's edits instead. */
+  original?: TrajectoryMessage[];
+  provenance: Provenance;
+  /** Units that are versions of the same work share a key; DPO pairs are made within it. */
+  pairKey: string;
+  /** False when a context break split the version into several units; such units are not paired. */
+  wholeVersion: boolean;
+}
+
+export interface SftExample {
+  kind: 'sft';
+  role: Role;
+  messages: TrajectoryMessage[];
+  metadata: Provenance;
+}
+
+export interface PreferenceExample {
+  kind: 'preference';
+  role: Role;
+  prompt: TrajectoryMessage[];
+  chosen: TrajectoryMessage[];
+  rejected: TrajectoryMessage[];
+  metadata: Provenance & { pair: { kind: 'versions' | 'user_edit'; rejected: Provenance } };
+}
+
+export interface UnpairedExample {
+  kind: 'unpaired';
+  role: Role;
+  prompt: TrajectoryMessage[];
+  completion: TrajectoryMessage[];
+  label: boolean;
+  metadata: Provenance;
+}
+
+export type Example = SftExample | PreferenceExample | UnpairedExample;
