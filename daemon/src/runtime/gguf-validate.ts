@@ -8,7 +8,9 @@ import { GgufReadError, readGgufFile, type GgufFile, type GgufMetadataValue } fr
 
 export type ModelFileProblem =
   | 'unreadable' | 'not_gguf' | 'unsupported_version' | 'truncated' | 'corrupt'
-  | 'not_a_model' | 'not_an_adapter' | 'wrong_architecture' | 'tensor_mismatch';
+  | 'not_a_model' | 'not_an_adapter' | 'wrong_architecture' | 'tensor_mismatch'
+  /** The header looked right but llama.cpp still refused the file; the message quotes its log. */
+  | 'rejected_by_llama';
 
 export interface ModelFileError {
   problem: ModelFileProblem;
@@ -136,7 +138,7 @@ async function readHeader(path: string, kind: 'model' | 'adapter'): Promise<Vali
   }
 }
 
-function fail(problem: ModelFileProblem, path: string, message: string): { ok: false; error: ModelFileError } {
+export function fail(problem: ModelFileProblem, path: string, message: string): { ok: false; error: ModelFileError } {
   return { ok: false, error: { problem, path, message } };
 }
 
