@@ -36,6 +36,8 @@ export interface RuntimeStatus {
   model: ModelInfo;
   contextSize: number;
   adapters: Record<Role, AdapterRef>;
+  /** Tokens each role's current context has evaluated (prompt and generated); reused cache tokens are not counted. */
+  tokensEvaluated: Record<Role, number>;
   generating: boolean;
 }
 
@@ -137,9 +139,15 @@ export class ModelRuntime implements ModelPort {
         sizeBytes: this.base.fileSize, fixture: this.base.fixture,
       },
       contextSize: this.contextOptions.contextSize,
-      adapters: { orchestrator: this.slots.orchestrator.context.adapter, worker: this.slots.worker.context.adapter },
+      adapters: { orchestrator: this.slots.orchestrator.current.adapter, worker: this.slots.worker.current.adapter },
+      tokensEvaluated: { orchestrator: this.evaluated('orchestrator'), worker: this.evaluated('worker') },
       generating: ROLES.some((role) => this.slots[role].generating),
     };
+  }
+
+  private evaluated(role: Role): number {
+    const meter = this.slots[role].current.sequence.tokenMeter;
+    return meter.usedInputTokens + meter.usedOutputTokens;
   }
 
   /** Waits for queued generations, then frees the contexts, the model (and its adapters) and the backend it owns. */

@@ -10,10 +10,15 @@ export class RoleSlot {
   private queue: Promise<unknown> = Promise.resolve();
   private running = 0;
 
-  constructor(private current: RoleContext) {}
+  constructor(private active: RoleContext) {}
+
+  /** The context generations run on now. */
+  get current(): RoleContext {
+    return this.active;
+  }
 
   get context(): RoleContext {
-    return this.pending ?? this.current;
+    return this.pending ?? this.active;
   }
 
   get generating(): boolean {
@@ -26,7 +31,7 @@ export class RoleSlot {
       await this.switchIfWaiting();
       this.running++;
       try {
-        return await generate(this.current);
+        return await generate(this.active);
       } finally {
         this.running--;
         await this.switchIfWaiting();
@@ -49,13 +54,13 @@ export class RoleSlot {
   async dispose(): Promise<void> {
     await this.queue;
     await this.pending?.dispose();
-    await this.current.dispose();
+    await this.active.dispose();
   }
 
   private async switchIfWaiting(): Promise<void> {
     if (!this.pending || this.running > 0) return;
-    const old = this.current;
-    this.current = this.pending;
+    const old = this.active;
+    this.active = this.pending;
     this.pending = null;
     await old.dispose();
   }
