@@ -3,6 +3,7 @@ import { printReport, type Benchmark } from './report.js';
 
 // One line per benchmark; each module exports `run(): Promise<Record<string, number | string>>`.
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
+  runtime: () => import('./runtime.js'),
 };
 
 async function main(): Promise<void> {

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { GenerateRequest } from '../../daemon/src/agents/ports.js';
+import { ContextOverflowError } from '../../daemon/src/runtime/generation.js';
 import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { ACTION_SCHEMA, PROMPT, makeRuntimeFixture, type RuntimeFixture } from './helpers/runtime-fixture.js';
 
@@ -84,6 +85,16 @@ describe('model runtime generation (tiny fixture, real llama.cpp)', () => {
     assert.equal(aborted.stopReason, 'aborted');
     assert.ok(aborted.tokensOut < 200);
     assert.equal((await adapted.generate(request())).stopReason !== 'aborted', true, 'the role still generates after an abort');
+  });
+
+  it('refuses a prompt longer than the role context with a clear error, and keeps working', async () => {
+    const long = [{ role: 'system' as const, content: 'word '.repeat(1200) }, ...PROMPT.slice(1)];
+    await assert.rejects(adapted.generate(request({ messages: long })), (error: Error) => {
+      assert.ok(error instanceof ContextOverflowError);
+      assert.match(error.message, /The prompt is \d+ tokens, but the role's context holds 1024/);
+      return true;
+    });
+    assert.equal((await adapted.generate(request())).adapter.version, 1);
   });
 
   it('reports the backend, threads, model and adapter per role, and counts tokens', () => {

@@ -6,10 +6,22 @@ import type { GenerateRequest, GenerateResult } from '../agents/ports.js';
 import { toChatHistory } from './chat-history.js';
 import type { RoleContext } from './role-context.js';
 
+/**
+ * The prompt does not fit the role's context. Callers should check `countTokens`/`contextSize` first
+ * and trim or summarise; LlamaChat would otherwise silently drop turns or fail on its own.
+ */
+export class ContextOverflowError extends Error {
+  constructor(readonly promptTokens: number, readonly contextSize: number) {
+    super(`The prompt is ${promptTokens} tokens, but the role's context holds ${contextSize}; shorten the conversation or raise the context size`);
+    this.name = 'ContextOverflowError';
+  }
+}
+
 export async function generateOnRole(role: RoleContext, request: GenerateRequest, grammar: LlamaGrammar): Promise<GenerateResult> {
   const started = performance.now();
   const history = toChatHistory(request.messages);
   const prompt = promptTokens(role, history);
+  if (prompt.length >= role.context.contextSize) throw new ContextOverflowError(prompt.length, role.context.contextSize);
   // The same comparison LlamaChat makes: everything before the first differing token stays in the cache.
   const tokensReused = Math.min(role.sequence.compareContextTokens(prompt).firstDifferentIndex, prompt.length);
   let tokensOut = 0;
@@ -18,6 +30,8 @@ export async function generateOnRole(role: RoleContext, request: GenerateRequest
     grammar,
     maxTokens: request.maxTokens,
     temperature: request.temperature ?? 0,
+    // JSON repeats its punctuation by design; penalising repeats would push the model off valid actions.
+    repeatPenalty: false,
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
     ...(request.signal ? { signal: request.signal, stopOnAbortSignal: true } : {}),
     onToken: (tokens: Token[]) => { tokensOut += tokens.length; },
