@@ -2,7 +2,9 @@
 // one model with two role contexts (Tandem's way) against two separately loaded models.
 import { fork } from 'node:child_process';
 import { copyFile } from 'node:fs/promises';
-import type { LlamaModel } from 'node-llama-cpp';
+import { LlamaChat } from 'node-llama-cpp';
+import type { ChatTurn } from '../../daemon/src/agents/ports.js';
+import { toChatHistory } from '../../daemon/src/runtime/chat-history.js';
 import type { FixtureFiles } from '../../daemon/src/runtime/fixture-model.js';
 import { startLlama } from '../../daemon/src/runtime/llama-backend.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
@@ -13,6 +15,7 @@ export interface MemoryFigures { baselineMb: number; loadedMb: number }
 
 const CHILD_ENV = 'TANDEM_BENCH_MEMORY';
 const SCHEMA = { type: 'object', properties: { tool: { enum: ['a', 'b'] } } };
+const MESSAGES: ChatTurn[] = [{ role: 'system', content: 'You are a coding agent.' }, { role: 'user', content: 'hello' }];
 const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
 
 /** Runs one design in a fresh process (this same benchmark entry point, in child mode) and returns its figures. */
@@ -44,17 +47,18 @@ export async function runMemoryChildIfAsked(): Promise<void> {
     });
     if (!loaded.ok) throw new Error(loaded.error.message);
     for (const role of ['orchestrator', 'worker'] as const) {
-      await loaded.value.generate({ role, messages: [{ role: 'user', content: 'hello' }], schema: SCHEMA, maxTokens: 8 });
+      await loaded.value.generate({ role, messages: MESSAGES, schema: SCHEMA, maxTokens: 8 });
     }
   } else {
-    const models: LlamaModel[] = [];
+    // The same generation path as the runtime's (chat wrapper, grammar), so only the design differs.
+    const grammar = await backend.llama.createGrammarForJsonSchema(SCHEMA as never);
+    const kept: LlamaChat[] = [];
     for (const [path, adapter] of [[files.modelPath, files.adapters.orchestrator], [second, files.adapters.worker]] as const) {
       const model = await backend.llama.loadModel({ modelPath: path });
       const context = await model.createContext({ contextSize, threads: backend.threads, lora: { adapters: [{ filePath: adapter }] } });
-      const sequence = context.getSequence();
-      let n = 0;
-      for await (const token of sequence.evaluate(model.tokenize('hello'), { temperature: 0 })) { void token; if (++n >= 8) break; }
-      models.push(model);
+      const chat = new LlamaChat({ contextSequence: context.getSequence() });
+      await chat.generateResponse(toChatHistory(MESSAGES), { grammar, maxTokens: 8, temperature: 0, repeatPenalty: false });
+      kept.push(chat);
     }
   }
   process.send!({ baselineMb, loadedMb: rssMb() } satisfies MemoryFigures, () => process.exit(0));
