@@ -1,26 +1,81 @@
-// The services `tandem daemon` runs with: the one place where the runtime, store, agents, workspace
-// and export areas are plugged into the daemon. Until an area is wired in, its requests answer with
-// an InvalidState error that says so, and status reports no model loaded.
-import { ResponseError } from 'vscode-jsonrpc';
-import { ErrorCodes } from './protocol/errors.js';
+// The services `tandem daemon` runs with: the one place where the runtime, store, agents, workspace and
+// export areas are put together behind the protocol. CLI commands with no daemon running use it too.
+import { readConfig } from './config.js';
 import type { DaemonStatus } from './protocol/messages.js';
-import { serviceRequests } from './server.js';
-import type { ProtocolServices, Services, ServicesFactory } from './server/services.js';
+import { GenerationScheduler } from './server/generation-scheduler.js';
+import type { Services, ServicesFactory } from './server/services.js';
+import { markInterruptedTasks } from './store/interrupted-tasks.js';
+import { openStore } from './store/open-store.js';
+import { ReviewRecorder } from './store/review-recorder.js';
+import { StoreTrajectoryRecorder } from './store/trajectory-recorder.js';
+import { findOrphanWorktrees } from './workspace/worktree-cleanup.js';
+import { agentConfigFor } from './services/agent-settings.js';
+import { DataService } from './services/data-service.js';
+import { ModelService } from './services/model-service.js';
+import { ReviewService } from './services/review-service.js';
+import { TaskService } from './services/task-service.js';
 import { TANDEM_VERSION } from './version.js';
 
-export const createDaemonServices: ServicesFactory = async () => {
-  const services = Object.fromEntries(Object.entries(serviceRequests).map(([name, type]) => [name, () => {
-    throw new ResponseError(ErrorCodes.InvalidState, `${type.method} is not available: this daemon was built without the service that answers it.`);
-  }])) as unknown as ProtocolServices;
-  const status = (): DaemonStatus => ({
-    version: TANDEM_VERSION,
-    pid: process.pid,
-    model: null,
-    backend: 'none',
-    threads: 0,
-    adapters: { orchestrator: { role: 'orchestrator', version: null, sha256: null }, worker: { role: 'worker', version: null, sha256: null } },
-    generating: false,
-    tasksRunning: 0,
+export const createDaemonServices: ServicesFactory = async ({ paths, events, log }) => {
+  const say = (line: string) => log.info(line);
+  const store = openStore(paths.database);
+  const models = await ModelService.start(paths, say);
+  const scheduler = new GenerationScheduler(models.runtime);
+  const recorder = new StoreTrajectoryRecorder(store);
+  const tasks = new TaskService({
+    store, recorder, models, scheduler, paths, events, log: say,
+    agentConfig: agentConfigFor(models.model),
+    allowedCommands: (repoPath) => allowedCommands(paths.config, repoPath),
   });
-  return { ...services, status, markInterruptedTasks: async () => [], shutdown: async () => undefined } satisfies Services;
+  const review = new ReviewService({ store, reviews: new ReviewRecorder(store), tasks, paths, events });
+  const data = new DataService(store, say);
+
+  const status = (): DaemonStatus => {
+    const runtime = models.runtime.status();
+    return {
+      version: TANDEM_VERSION, pid: process.pid, model: runtime.model, backend: runtime.backend, threads: runtime.threads,
+      adapters: runtime.adapters, generating: scheduler.generating, tasksRunning: tasks.running,
+    };
+  };
+
+  return {
+    status,
+    modelsList: () => models.modelsList(),
+    adaptersList: (p) => models.adaptersList(p?.role),
+    adaptersAdd: (p) => models.adaptersAdd(p.role, p.path),
+    adaptersUse: (p) => models.adaptersUse(p.role, p.version),
+    adaptersRemove: (p) => models.adaptersRemove(p.role, p.version),
+    taskStart: (p, ctx) => tasks.start(p, ctx.clientId),
+    taskCancel: (p) => tasks.cancel(p.taskId),
+    taskList: (p) => tasks.list(p ?? {}),
+    taskGet: (p) => tasks.get(p.taskId),
+    reviewOriginal: (p) => review.original(p.taskId, p.path),
+    reviewApprove: (p) => review.approve(p),
+    reviewReject: (p, ctx) => review.reject(p, ctx.clientId),
+    exportRun: (p, ctx) => data.exportRun(p, ctx.progress, ctx.token),
+    statsGet: () => data.statsGet(),
+    signalsScan: (p) => data.signalsScan(p ?? {}),
+    async markInterruptedTasks() {
+      const interrupted = markInterruptedTasks(store);
+      const orphans = await findOrphanWorktrees({ worktreesDir: paths.worktrees, isLiveTask: (id) => isReviewable(store, id) });
+      if (orphans.length) say(`${orphans.length} worktree(s) left by earlier tasks: ${orphans.map((o) => o.path).join(', ')}`);
+      return interrupted;
+    },
+    async shutdown() {
+      data.dispose();
+      await tasks.shutdown();
+      await models.runtime.dispose();
+      store.close();
+    },
+  } satisfies Services;
 };
+
+function allowedCommands(configPath: string, repoPath: string): readonly string[] {
+  const fromEnv = process.env.TANDEM_ALLOWED_COMMANDS ? (JSON.parse(process.env.TANDEM_ALLOWED_COMMANDS) as Record<string, string[]>) : {};
+  return fromEnv[repoPath] ?? readConfig(configPath).allowedCommands?.[repoPath] ?? [];
+}
+
+/** A worktree belongs to a live task while the task still waits for review. */
+function isReviewable(store: ReturnType<typeof openStore>, taskId: string): boolean {
+  return store.db.prepare("SELECT 1 FROM tasks WHERE id = ? AND state = 'review'").get(taskId) !== undefined;
+}

@@ -20,6 +20,8 @@ export const FIELD_LIMITS = {
   files: 8,
 } as const;
 
+export type FieldLimits = { [K in keyof typeof FIELD_LIMITS]: number };
+
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const action = (tool: string, args: Record<string, GbnfJsonSchema>) =>
   ({ type: 'object', properties: { tool: { const: tool }, args: { type: 'object', properties: args } } }) as const;
@@ -30,35 +32,46 @@ const lineNumber = { type: ['integer', 'null'] } as const;
 export const ORCHESTRATOR_TOOLS = ['delegate', 'accept', 'revise', 'finish', 'give_up'] as const;
 export const WORKER_TOOLS = ['list_files', 'read_file', 'search', 'write_file', 'edit_file', 'run', 'done'] as const;
 
-export const orchestratorSchema = {
+export const buildOrchestratorSchema = (limits: FieldLimits) => ({
   oneOf: [
     action('delegate', {
-      instruction: text(FIELD_LIMITS.instruction),
-      files: { type: 'array', items: text(FIELD_LIMITS.path), maxItems: FIELD_LIMITS.files },
+      instruction: text(limits.instruction),
+      files: { type: 'array', items: text(limits.path), maxItems: limits.files },
     }),
     action('accept', {}),
-    action('revise', { feedback: text(FIELD_LIMITS.feedback) }),
-    action('finish', { summary: text(FIELD_LIMITS.summary) }),
-    action('give_up', { reason: text(FIELD_LIMITS.reason) }),
+    action('revise', { feedback: text(limits.feedback) }),
+    action('finish', { summary: text(limits.summary) }),
+    action('give_up', { reason: text(limits.reason) }),
   ],
-} as const satisfies GbnfJsonSchema;
+}) as const satisfies GbnfJsonSchema;
 
-export const workerSchema = {
+export const buildWorkerSchema = (limits: FieldLimits) => ({
   oneOf: [
-    action('list_files', { path: text(FIELD_LIMITS.path) }),
-    action('read_file', { path: text(FIELD_LIMITS.path), start_line: lineNumber, end_line: lineNumber }),
-    action('search', { query: text(FIELD_LIMITS.query), regex: { type: 'boolean' } }),
-    action('write_file', { path: text(FIELD_LIMITS.path), content: text(FIELD_LIMITS.content) }),
+    action('list_files', { path: text(limits.path) }),
+    action('read_file', { path: text(limits.path), start_line: lineNumber, end_line: lineNumber }),
+    action('search', { query: text(limits.query), regex: { type: 'boolean' } }),
+    action('write_file', { path: text(limits.path), content: text(limits.content) }),
     action('edit_file', {
-      path: text(FIELD_LIMITS.path),
-      search: text(FIELD_LIMITS.searchText),
-      replace: text(FIELD_LIMITS.searchText),
+      path: text(limits.path),
+      search: text(limits.searchText),
+      replace: text(limits.searchText),
     }),
-    action('run', { command: text(FIELD_LIMITS.command) }),
-    action('done', { summary: text(FIELD_LIMITS.summary) }),
+    action('run', { command: text(limits.command) }),
+    action('done', { summary: text(limits.summary) }),
   ],
-} as const satisfies GbnfJsonSchema;
+}) as const satisfies GbnfJsonSchema;
 
-export function schemaFor(role: Role): ActionSchema {
-  return role === 'orchestrator' ? orchestratorSchema : workerSchema;
+export const orchestratorSchema = buildOrchestratorSchema(FIELD_LIMITS);
+export const workerSchema = buildWorkerSchema(FIELD_LIMITS);
+
+/**
+ * The role's schema, offering only `tools` when given (the actions that make sense in the loop's state).
+ * Tighter limits than FIELD_LIMITS (which the parser enforces) suit small models.
+ */
+export function schemaFor(role: Role, limits: FieldLimits = FIELD_LIMITS, tools?: readonly string[]): ActionSchema {
+  const full = limits === FIELD_LIMITS
+    ? (role === 'orchestrator' ? orchestratorSchema : workerSchema)
+    : (role === 'orchestrator' ? buildOrchestratorSchema(limits) : buildWorkerSchema(limits));
+  if (!tools) return full;
+  return { oneOf: full.oneOf.filter((option) => tools.includes(option.properties.tool.const)) };
 }

@@ -1,5 +1,6 @@
 // The knobs of one task round: budgets, guard thresholds, generation limits and prompts.
 import type { Role } from '../protocol/types.js';
+import { FIELD_LIMITS, type FieldLimits } from './action-schemas.js';
 import { PROMPTS, type RolePrompt } from './prompts.js';
 
 export interface Budget {
@@ -26,6 +27,8 @@ export interface AgentConfig {
   /** Characters of a diff or file shown to a role in one message; the middle of longer ones is cut. */
   shownChars: number;
   prompts: Record<Role, RolePrompt>;
+  /** Longest value of each action field the grammar allows. */
+  fieldLimits: FieldLimits;
   temperature?: number;
   /** With a seed, step n of a round samples with seed + n, so a run can be replayed. */
   seed?: number;
@@ -41,6 +44,7 @@ export const DEFAULT_CONFIG: AgentConfig = {
   compactTo: 0.6,
   shownChars: 6000,
   prompts: PROMPTS,
+  fieldLimits: FIELD_LIMITS,
 };
 
 export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {

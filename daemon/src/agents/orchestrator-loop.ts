@@ -37,6 +37,7 @@ export class OrchestratorLoop {
     for (;;) {
       const step = await runStep(ctx, {
         role: 'orchestrator', subtaskId: this.pending?.subtask.id ?? null, messages: this.messages, meters: [ctx.taskMeter], pinned: 2,
+        tools: this.sensibleTools(),
       });
       if (step.kind === 'stopped') {
         this.closePending('stopped', step.stop.reason);
@@ -120,6 +121,12 @@ export class OrchestratorLoop {
       return { call, end: { reason: outcome.stop.reason, detail: outcome.stop.detail, summary: null, stepId: null } };
     }
     return { call };
+  }
+
+  /** A verdict while a subtask waits; nothing to finish before any work; otherwise more work or the end. */
+  private sensibleTools(): readonly OrchestratorAction['tool'][] {
+    if (this.pending) return ['accept', 'revise', 'give_up'];
+    return this.subtasks === 0 ? ['delegate', 'give_up'] : ['delegate', 'finish', 'give_up'];
   }
 
   /** After an unexpected error: the open subtask is closed with the round's stop reason. */

@@ -19,6 +19,8 @@ export interface StepRequest {
   meters: BudgetMeter[];
   /** Leading turns compaction never drops. */
   pinned: number;
+  /** The tools that make sense now; the grammar offers only these. All of the role's when absent. */
+  tools?: readonly string[];
 }
 
 export type StepResult =
@@ -59,7 +61,7 @@ export async function runStep(ctx: RoundContext, request: StepRequest): Promise<
     result = await ctx.model.generate({
       role,
       messages: sent,
-      schema: schemaFor(role),
+      schema: schemaFor(role, ctx.config.fieldLimits, request.tools),
       maxTokens,
       temperature: ctx.config.temperature,
       seed: ctx.config.seed === undefined ? undefined : ctx.config.seed + ctx.stepCount,

@@ -130,9 +130,14 @@ async function finishRound(ctx: RoundContext, end: RoundEnd): Promise<RoundResul
   };
 }
 
+/**
+ * Changes left in the worktree go to the human whatever stopped the round (finished, gave up, a guard):
+ * the stop reason says how it ended, and the human's verdict on unfinished work is training data too.
+ */
 function stateAfter(reason: StopReason, diff: TaskDiff | null): TaskState {
-  if (reason === 'finished') return diff && diff.files.length > 0 ? 'review' : 'finished';
-  return reason === 'cancelled' ? 'cancelled' : 'failed';
+  if (reason === 'cancelled') return 'cancelled';
+  if (diff && diff.files.length > 0) return 'review';
+  return reason === 'finished' ? 'finished' : 'failed';
 }
 
 function setState(ctx: RoundContext, state: TaskState, stopReason: StopReason | null): void {

@@ -1,0 +1,188 @@
+// Tasks as the daemon runs them: each on its own worktree, its rounds run in the background through the
+// fair generation scheduler, its events published to subscribers, its trajectory recorded as it happens.
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { ResponseError } from 'vscode-jsonrpc';
+import type { AgentConfig } from '../agents/agent-config.js';
+import type { TrajectoryRecorder } from '../agents/ports.js';
+import { createWorkerTools } from '../agents/tools/tool-executor.js';
+import { runRound, runTask, type RoundResult, type TaskRunDeps, type TaskSpec } from '../agents/task-runner.js';
+import type { TandemPaths } from '../paths.js';
+import { ErrorCodes } from '../protocol/errors.js';
+import type { TaskDetail, TaskState, TaskSummary } from '../protocol/types.js';
+import type { GenerationScheduler } from '../server/generation-scheduler.js';
+import type { TaskEventPublisher } from '../server/task-event-hub.js';
+import type { Store } from '../store/open-store.js';
+import { getTask, listTasks } from '../store/task-queries.js';
+import { createTaskWorktree, openTaskWorktree, type TaskWorktree } from '../workspace/task-worktree.js';
+import { removeTaskWorktree } from '../workspace/worktree-cleanup.js';
+import { WorkspaceError } from '../workspace/workspace-error.js';
+import type { ModelService } from './model-service.js';
+
+export interface TaskServiceDeps {
+  store: Store;
+  recorder: TrajectoryRecorder;
+  models: ModelService;
+  scheduler: GenerationScheduler;
+  paths: TandemPaths;
+  events: TaskEventPublisher;
+  log: (line: string) => void;
+  agentConfig: Partial<AgentConfig>;
+  /** The commands the worker may run in a repository (the user's per-repo allowlist). */
+  allowedCommands: (repoPath: string) => readonly string[];
+}
+
+interface LiveTask {
+  spec: TaskSpec;
+  worktree: TaskWorktree;
+  controller: AbortController;
+  running: Promise<RoundResult | null> | null;
+}
+
+/** States after which a task's worktree is of no more use. */
+const SETTLED: ReadonlySet<TaskState> = new Set(['applied', 'rejected', 'finished', 'failed', 'cancelled']);
+
+export class TaskService {
+  private readonly live = new Map<string, LiveTask>();
+  private closing = false;
+
+  constructor(private readonly deps: TaskServiceDeps) {}
+
+  get running(): number {
+    return [...this.live.values()].filter((task) => task.running).length;
+  }
+
+  async start(params: { repoPath: string; prompt: string }, clientId: string): Promise<TaskSummary> {
+    if (this.closing) throw new ResponseError(ErrorCodes.InvalidState, 'The daemon is shutting down; start the task again once it is back.');
+    if (typeof params.prompt !== 'string' || params.prompt.trim() === '') throw new ResponseError(-32602, 'A task needs a prompt.');
+    const spec: TaskSpec = { taskId: newTaskId(), prompt: params.prompt, repoPath: resolve(params.repoPath) };
+    const worktree = await workspaceCall(() => createTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees }));
+    if (worktree.warning) this.deps.log(`task ${spec.taskId}: ${worktree.warning}`);
+    const task: LiveTask = { spec, worktree, controller: new AbortController(), running: null };
+    this.live.set(spec.taskId, task);
+    this.launch(task, clientId, (deps) => runTask(deps, spec));
+    return this.summary(spec.taskId);
+  }
+
+  /** Runs the next round of a task the human rejected, with the reason as the orchestrator's feedback. */
+  async retry(taskId: string, feedback: string, clientId: string): Promise<void> {
+    const detail = this.detail(taskId);
+    const task = this.live.get(taskId) ?? await this.revive(detail);
+    task.controller = new AbortController();
+    this.launch(task, clientId, (deps) => runRound(deps, task.spec, { round: detail.round + 1, feedback }));
+  }
+
+  async cancel(taskId: string): Promise<TaskSummary> {
+    const task = this.live.get(taskId);
+    if (task?.running) {
+      task.controller.abort();
+      this.deps.scheduler.cancelTask(taskId);
+      await task.running;
+    } else if (!SETTLED.has(this.detail(taskId).state)) {
+      this.settle(taskId, 'cancelled');
+    }
+    return this.summary(taskId);
+  }
+
+  list(params: { limit?: number; repoPath?: string }): TaskSummary[] {
+    return listTasks(this.deps.store, params).map((summary) => this.withWorktree(summary));
+  }
+
+  get(taskId: string): TaskDetail {
+    return this.withWorktree(this.detail(taskId));
+  }
+
+  /** The task's worktree, from memory or reopened after a daemon restart. */
+  async worktreeOf(taskId: string): Promise<TaskWorktree> {
+    return (this.live.get(taskId) ?? await this.revive(this.detail(taskId))).worktree;
+  }
+
+  /** Records a final state, tells subscribers, and removes the worktree the task no longer needs. */
+  settle(taskId: string, state: TaskState): void {
+    this.deps.recorder.setTaskState(taskId, state, state === 'cancelled' ? 'cancelled' : null);
+    this.deps.events.publish({ type: 'task.state', taskId, state, stopReason: state === 'cancelled' ? 'cancelled' : null });
+    void this.removeWorktree(taskId);
+  }
+
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    for (const task of this.live.values()) task.controller.abort();
+    this.deps.scheduler.cancelAll();
+    await Promise.all([...this.live.values()].map((task) => task.running));
+  }
+
+  private launch(task: LiveTask, clientId: string, run: (deps: TaskRunDeps) => Promise<RoundResult>): void {
+    const { taskId } = task.spec;
+    const deps: TaskRunDeps = {
+      model: this.deps.scheduler.portFor({ clientId, taskId }),
+      recorder: this.deps.recorder,
+      workspace: task.worktree,
+      tools: createWorkerTools({ allowlist: () => this.deps.allowedCommands(task.spec.repoPath) }),
+      config: this.deps.agentConfig,
+      onEvent: (event) => this.deps.events.publish(event),
+      signal: task.controller.signal,
+      adapterOf: (role) => this.deps.models.adapterOf(role),
+    };
+    task.running = run(deps).then(
+      (result) => {
+        this.deps.log(`task ${taskId} round ${result.round}: ${result.state} (${result.stopReason}) ${result.detail}`);
+        if (SETTLED.has(result.state) && !this.closing) void this.removeWorktree(taskId);
+        return result;
+      },
+      (error: unknown) => {
+        this.deps.log(`task ${taskId} failed: ${error instanceof Error ? error.stack : String(error)}`);
+        return null;
+      },
+    ).finally(() => { task.running = null; });
+  }
+
+  private async revive(detail: TaskDetail): Promise<LiveTask> {
+    if (!detail.diff) throw new ResponseError(ErrorCodes.InvalidState, `Task ${detail.id} has no diff to work from.`);
+    const spec: TaskSpec = { taskId: detail.id, prompt: detail.prompt, repoPath: detail.repoPath };
+    const worktree = await workspaceCall(() =>
+      openTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees, baseCommit: detail.diff!.baseCommit }));
+    const task: LiveTask = { spec, worktree, controller: new AbortController(), running: null };
+    this.live.set(detail.id, task);
+    return task;
+  }
+
+  private async removeWorktree(taskId: string): Promise<void> {
+    const task = this.live.get(taskId);
+    this.live.delete(taskId);
+    try {
+      await removeTaskWorktree({ repoPath: task?.spec.repoPath ?? this.detail(taskId).repoPath, taskId, worktreesDir: this.deps.paths.worktrees });
+    } catch (error) {
+      this.deps.log(`task ${taskId}: its worktree could not be removed: ${(error as Error).message}`);
+    }
+  }
+
+  private detail(taskId: string): TaskDetail {
+    const detail = getTask(this.deps.store, taskId);
+    if (!detail) throw new ResponseError(ErrorCodes.NotFound, `No task ${taskId}; \`tandem\` lists tasks with task list.`);
+    return detail;
+  }
+
+  private summary(taskId: string): TaskSummary {
+    const { subtasks: _subtasks, steps: _steps, diff: _diff, ...summary } = this.get(taskId);
+    return summary;
+  }
+
+  private withWorktree<T extends TaskSummary>(summary: T): T {
+    const task = this.live.get(summary.id);
+    return task ? { ...summary, worktreePath: task.worktree.root } : summary;
+  }
+}
+
+function newTaskId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Workspace refusals (not a git repo, a bad path) are the user's to fix: say so as a protocol error. */
+async function workspaceCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WorkspaceError) throw new ResponseError(ErrorCodes.WorkspaceViolation, error.message);
+    throw error;
+  }
+}
