@@ -5,17 +5,20 @@ import { existsSync } from 'node:fs';
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'node20' };
 const nativeExternals = ['node-llama-cpp', 'better-sqlite3', 'bufferutil', 'utf-8-validate'];
+// Node ESM bundles: bundled CJS dependencies (ws, simple-git) call require(), so give the output one.
+const nodeEsm = {
+  platform: 'node',
+  format: 'esm',
+  external: nativeExternals,
+  banner: { js: "import { createRequire as __tandemRequire } from 'node:module'; const require = __tandemRequire(import.meta.url);" },
+};
 
 const targets = [
   {
     ...common,
     entryPoints: { cli: 'daemon/src/main.ts' },
     outdir: 'dist/daemon',
-    platform: 'node',
-    format: 'esm',
-    external: nativeExternals,
-    // Bundled CJS dependencies (ws, simple-git) call require(); give ESM output one.
-    banner: { js: "import { createRequire as __tandemRequire } from 'node:module'; const require = __tandemRequire(import.meta.url);" },
+    ...nodeEsm,
   },
   {
     ...common,
@@ -38,10 +41,7 @@ const targets = [
     ...common,
     entryPoints: { bench: 'test/bench/bench.ts' },
     outdir: 'dist/bench',
-    platform: 'node',
-    format: 'esm',
-    external: nativeExternals,
-    banner: { js: "import { createRequire as __tandemRequire } from 'node:module'; const require = __tandemRequire(import.meta.url);" },
+    ...nodeEsm,
   },
 ].filter((t) => Object.values(t.entryPoints).every((entry) => existsSync(entry)));
 

@@ -1,5 +1,6 @@
 // The ToolExecutor the worker loop calls: one worker action in, one ToolCallRecord out. Mistakes
 // and refusals come back as ok=false with a message the model reads; nothing here throws at the loop.
+import { WORKER_TOOLS } from '../action-schemas.js';
 import type { TaskWorkspace, ToolExecutor } from '../ports.js';
 import type { ToolCallRecord, WorkerAction } from '../../protocol/types.js';
 import { editFile } from './edit-file.js';
@@ -16,8 +17,6 @@ export interface WorkerToolsOptions {
   allowlist: (workspace: TaskWorkspace) => readonly string[];
   limits?: Partial<ToolLimits>;
 }
-
-export const WORKER_TOOLS = ['list_files', 'read_file', 'search', 'write_file', 'edit_file', 'run', 'done'] as const;
 
 export function createWorkerTools(options: WorkerToolsOptions): ToolExecutor {
   const limits: ToolLimits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
