@@ -1,10 +1,13 @@
 // `npm run bench -- store`: writes >= 200k realistic steps through the real recorder, one
-// transaction per call as the daemon does, and reports the insert rate. The export figures come
-// from the export benchmark, which can reuse generateBenchStore.
+// transaction per call as the daemon does, then exports that store in a child process (the export
+// benchmark's measureExport). The last line holds insert_steps_per_s, export_steps_per_s and
+// export_peak_rss_mb. The machine's load is reported beside them: wall-clock rates drop when
+// other work shares the CPUs, so the CPU-time rate is given too.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProgressBar } from '../../daemon/src/cli/progress-bar.js';
+import { measureExport } from './export.js';
 import { generateBenchStore } from './store-trajectories.js';
 
 export { generateBenchStore } from './store-trajectories.js';
@@ -15,22 +18,32 @@ export async function run(): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-store-'));
   const dbPath = join(dir, 'bench.db');
   try {
+    const loadBefore = loadavg()[0]!;
     const bar = new ProgressBar();
     const started = performance.now();
     const generated = generateBenchStore(dbPath, STEPS, (done) => bar.update({ id: 'bench', title: 'Recording steps', done, total: STEPS, unit: 'steps' }));
     const wall = (performance.now() - started) / 1000;
     bar.update({ id: 'bench', title: 'Recording steps', done: generated.steps, total: STEPS, unit: 'steps', finished: true });
+    const exported = measureExport(dbPath, generated.steps, dir);
     return {
+      cpus: cpus().length,
+      load_avg_1m_before: round(loadBefore),
+      load_avg_1m_after: round(loadavg()[0]!),
       steps: generated.steps,
       tasks: generated.tasks,
       db_mib: Math.round(statSync(dbPath).size / 2 ** 20),
-      recorder_s: generated.recorderSeconds,
-      wall_s: wall,
-      recorder_cpu_s: generated.recorderCpuSeconds,
+      recorder_s: round(generated.recorderSeconds),
+      recorder_cpu_s: round(generated.recorderCpuSeconds),
+      generate_and_record_wall_s: round(wall),
       insert_steps_per_s: Math.round(generated.steps / generated.recorderSeconds),
       insert_steps_per_cpu_s: Math.round(generated.steps / generated.recorderCpuSeconds),
+      ...exported,
     };
   } finally {
     if (!process.env.TANDEM_BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }

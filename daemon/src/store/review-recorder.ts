@@ -13,18 +13,26 @@ export interface AppliedChange {
 }
 
 export class ReviewRecorder {
-  constructor(private readonly store: Store, private readonly now: () => number = Date.now) {}
+  // Prepared once, not parsed again on every call.
+  private readonly insertReview;
+  private readonly insertApplied;
+
+  constructor(private readonly store: Store, private readonly now: () => number = Date.now) {
+    this.insertReview = store.db.prepare(`INSERT INTO reviews (task_id, diff_id, path, verdict, hunks_json, reason, edited_hash, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertApplied = store.db.prepare(`INSERT INTO applied_changes (task_id, diff_id, patch_id, diff_hash, commit_sha, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)`);
+  }
 
   /** One file's verdict; returns the review id. An edited approval must carry the user's version. */
   recordReview(taskId: string, diffId: number, review: FileReview): number {
     if (review.verdict === 'approve_with_edits' && review.editedContent === undefined) {
       throw new Error(`The review of ${review.path} is approve_with_edits but carries no edited content.`);
     }
-    const { db, blobs } = this.store;
+    const { blobs } = this.store;
     return this.store.write(() => {
       const edited = review.editedContent === undefined ? null : blobs.put(review.editedContent);
-      return Number(db.prepare(`INSERT INTO reviews (task_id, diff_id, path, verdict, hunks_json, reason, edited_hash, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      return Number(this.insertReview.run(
         taskId, diffId, review.path, review.verdict, review.hunks === undefined ? null : JSON.stringify(review.hunks),
         review.reason ?? null, edited, this.now(),
       ).lastInsertRowid);
@@ -33,9 +41,8 @@ export class ReviewRecorder {
 
   /** Returns the applied change's id. */
   recordApplied(change: AppliedChange): number {
-    const { db, blobs } = this.store;
-    return this.store.write(() => Number(db.prepare(`INSERT INTO applied_changes (task_id, diff_id, patch_id, diff_hash, commit_sha, created_at)
-      VALUES (?, ?, ?, ?, ?, ?)`).run(
+    const { blobs } = this.store;
+    return this.store.write(() => Number(this.insertApplied.run(
       change.taskId, change.diffId, change.patchId, blobs.put(change.unifiedDiff), change.commitSha, this.now(),
     ).lastInsertRowid));
   }
