@@ -28,6 +28,8 @@ export interface ModelRuntimeOptions {
   maxStringLength?: number;
   /** A llama.cpp backend to share (tests, benchmarks); by default the runtime starts and owns one. */
   backend?: LlamaBackend;
+  /** Loading a multi-gigabyte model takes a while: 0..1 as it goes. */
+  onLoadProgress?: (fraction: number) => void;
 }
 
 export interface RuntimeStatus {
@@ -72,7 +74,7 @@ export class ModelRuntime implements ModelPort {
     const mark = backend.log.mark();
     let model: LlamaModel;
     try {
-      model = await backend.llama.loadModel({ modelPath: options.modelPath });
+      model = await backend.llama.loadModel({ modelPath: options.modelPath, onLoadProgress: options.onLoadProgress });
     } catch (error) {
       if (owns) await backend.llama.dispose();
       const reason = backend.log.since(mark).join(' / ') || (error as Error).message;

@@ -9,6 +9,7 @@ import { checkAdapterFits } from '../runtime/adapter-check.js';
 import { AdapterRegistry, type RegistryOutcome } from '../runtime/adapter-registry.js';
 import { listLocalModels, modelSha256 } from '../runtime/local-models.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
+import { ProgressBar } from '../cli/progress-bar.js';
 import { chooseBaseModel } from './base-model.js';
 
 export class ModelService {
@@ -17,7 +18,9 @@ export class ModelService {
   /** Loads the base model with each role's active adapter. The fixture's adapters are registered on first use. */
   static async start(paths: TandemPaths, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<ModelService> {
     const choice = await chooseBaseModel(paths, env);
-    const modelSha = await modelSha256(paths.models, choice.path);
+    const bar = new ProgressBar();
+    const modelSha = await modelSha256(paths.models, choice.path, (done, total) =>
+      bar.update({ id: 'model-sha', title: 'Checksumming the model', done, total, unit: 'bytes', finished: done === total }));
     const registry = new AdapterRegistry({
       registryFile: paths.adapterRegistry,
       adaptersDir: paths.adapters,
@@ -30,7 +33,10 @@ export class ModelService {
     }
     const adapters = Object.fromEntries(ROLES.map((role) => [role, usableAdapter(registry.active(role), modelSha, log)]));
     const threads = env.TANDEM_THREADS ? Number(env.TANDEM_THREADS) : readConfig(paths.config).threads ?? null;
-    const loaded = await ModelRuntime.load({ modelPath: choice.path, modelSha256: modelSha, threads, adapters });
+    const loaded = await ModelRuntime.load({
+      modelPath: choice.path, modelSha256: modelSha, threads, adapters,
+      onLoadProgress: (fraction) => bar.update({ id: 'model-load', title: 'Loading the model', done: Math.round(fraction * 100), total: 100, finished: fraction >= 1 }),
+    });
     if (!loaded.ok) throw new ResponseError(ErrorCodes.BadModelFile, loaded.error.message);
     const status = loaded.value.status();
     log(`model ${status.model.name} loaded (${status.backend}, ${status.threads} threads)${status.model.fixture ? ': the random-weight fixture, its output is random' : ''}`);
