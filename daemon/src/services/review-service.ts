@@ -59,7 +59,7 @@ export class ReviewService {
     } else {
       await this.settleIfReviewed(params.taskId, diff);
     }
-    return this.deps.tasks.list({ limit: 1000 }).find((task) => task.id === params.taskId)!;
+    return this.deps.tasks.summary(params.taskId);
   }
 
   private diffUnderReview(taskId: string): TaskDiff & { id: number } {

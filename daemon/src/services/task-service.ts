@@ -165,7 +165,7 @@ export class TaskService {
     return detail;
   }
 
-  private summary(taskId: string): TaskSummary {
+  summary(taskId: string): TaskSummary {
     const { subtasks: _subtasks, steps: _steps, diff: _diff, ...summary } = this.get(taskId);
     return summary;
   }
