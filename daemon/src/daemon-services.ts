@@ -10,7 +10,7 @@ import { ReviewRecorder } from './store/review-recorder.js';
 import { StoreTrajectoryRecorder } from './store/trajectory-recorder.js';
 import { findOrphanWorktrees } from './workspace/worktree-cleanup.js';
 import { agentConfigFor } from './services/agent-settings.js';
-import { DataService } from './services/data-service.js';
+import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
 import { ModelService } from './services/model-service.js';
 import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
@@ -29,7 +29,7 @@ export const createDaemonServices: ServicesFactory = async ({ paths, events, log
     allowedCommands: (repoPath) => allowedCommands(paths.config, repoPath),
   });
   const review = new ReviewService({ store, reviews: new ReviewRecorder(store), tasks, paths, events });
-  const data = new DataService(store, say);
+  const data = new DataService(store, say, signalsScanMinutes(say));
   const gate = new ServiceGate();
 
   const status = (): DaemonStatus => {
@@ -78,6 +78,16 @@ export const createDaemonServices: ServicesFactory = async ({ paths, events, log
 function allowedCommands(configPath: string, repoPath: string): readonly string[] {
   const fromEnv = process.env.TANDEM_ALLOWED_COMMANDS ? (JSON.parse(process.env.TANDEM_ALLOWED_COMMANDS) as Record<string, string[]>) : {};
   return fromEnv[repoPath] ?? readConfig(configPath).allowedCommands?.[repoPath] ?? [];
+}
+
+/** TANDEM_SIGNALS_SCAN_MINUTES sets how often the daemon looks for merged changes; 0 turns the schedule off. */
+function signalsScanMinutes(say: (line: string) => void): number {
+  const value = process.env.TANDEM_SIGNALS_SCAN_MINUTES;
+  if (value === undefined) return DEFAULT_SCAN_MINUTES;
+  const minutes = Number(value);
+  if (Number.isFinite(minutes) && minutes >= 0) return minutes;
+  say(`TANDEM_SIGNALS_SCAN_MINUTES=${value} is not a number of minutes; scanning every ${DEFAULT_SCAN_MINUTES}`);
+  return DEFAULT_SCAN_MINUTES;
 }
 
 /** A worktree belongs to a live task while the task still waits for review. */

@@ -25,6 +25,8 @@ const rejectsWith = (code: number, message: RegExp) => (error: { code?: number; 
 
 describe('daemon services (real daemon, fixture model, real git repo)', () => {
   const home = makeTandemHome();
+  // Scans only on demand, so the scan results asserted below are this test's own.
+  home.env.TANDEM_SIGNALS_SCAN_MINUTES = '0';
   const repo = makeTempRepo({ 'README.md': '# sample\n', 'src/app.ts': 'export const answer = 41;\n' });
   const scratch = mkdtempSync(join(tmpdir(), 'tandem-services-scratch-'));
   let daemon: DaemonProcess;

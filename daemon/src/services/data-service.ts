@@ -10,16 +10,19 @@ import type { Store } from '../store/open-store.js';
 import { scanSignals } from '../store/signals-scan.js';
 import { computeStats } from '../store/stats.js';
 
-const SCAN_INTERVAL_MS = 10 * 60_000;
+export const DEFAULT_SCAN_MINUTES = 10;
 // The first scan waits for the start-up work to settle; a daemon that lives a short while still scans.
 const FIRST_SCAN_MS = 60_000;
 
 export class DataService {
-  private readonly timers: NodeJS.Timeout[];
+  private readonly timers: NodeJS.Timeout[] = [];
   private scheduled: Promise<void> | null = null;
 
-  constructor(private readonly store: Store, private readonly log: (line: string) => void) {
-    this.timers = [setTimeout(() => this.scheduledScan(), FIRST_SCAN_MS), setInterval(() => this.scheduledScan(), SCAN_INTERVAL_MS)];
+  /** `scanMinutes` 0: the signals scan runs only on demand. */
+  constructor(private readonly store: Store, private readonly log: (line: string) => void, scanMinutes = DEFAULT_SCAN_MINUTES) {
+    if (scanMinutes <= 0) return;
+    const every = scanMinutes * 60_000;
+    this.timers.push(setTimeout(() => this.scheduledScan(), Math.min(FIRST_SCAN_MS, every)), setInterval(() => this.scheduledScan(), every));
     for (const timer of this.timers) timer.unref();
   }
 
