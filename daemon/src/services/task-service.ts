@@ -100,8 +100,9 @@ export class TaskService {
 
   /** Records a final state, tells subscribers, and resolves once the worktree the task no longer needs is removed. */
   async settle(taskId: string, state: TaskState): Promise<void> {
-    this.deps.recorder.setTaskState(taskId, state, state === 'cancelled' ? 'cancelled' : null);
-    this.deps.events.publish({ type: 'task.state', taskId, state, stopReason: state === 'cancelled' ? 'cancelled' : null });
+    const stopReason = state === 'cancelled' ? 'cancelled' : state === 'failed' ? 'error' : null;
+    this.deps.recorder.setTaskState(taskId, state, stopReason);
+    this.deps.events.publish({ type: 'task.state', taskId, state, stopReason });
     await this.removeWorktree(taskId);
   }
 
@@ -132,8 +133,11 @@ export class TaskService {
         if (SETTLED.has(result.state) && !this.closing) await this.removeWorktree(taskId);
         return result;
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         this.deps.log(`task ${taskId} failed: ${error instanceof Error ? error.stack : String(error)}`);
+        // The round could not record its own end: say so, rather than leave the task 'running' until a restart.
+        if (this.closing) return null;
+        await this.settle(taskId, 'failed').catch((settleError: Error) => this.deps.log(`task ${taskId}: ${settleError.message}`));
         return null;
       },
     ).finally(() => { task.running = null; });
