@@ -6,24 +6,9 @@ import type { TaskEvent } from '../../daemon/src/protocol/events.js';
 import { ExportRun, Status, TaskCancel, TaskGet, TaskStart, TaskSubscribe } from '../../daemon/src/protocol/messages.js';
 import type { ProgressEvent } from '../../daemon/src/protocol/types.js';
 import { makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
+import { watch } from '../fixtures/daemon/task-watch.js';
 
 const script = (steps: number, tokens: number, tokensPerSecond: number) => JSON.stringify({ steps, tokens, tokensPerSecond });
-
-/** Collects a client's task events; `until` resolves at the first event matching. */
-function watch(client: DaemonClient) {
-  const events: TaskEvent[] = [];
-  const waiters: { match: (e: TaskEvent) => boolean; resolve: () => void }[] = [];
-  client.onTaskEvent((event) => {
-    events.push(event);
-    for (const w of waiters.filter((w) => w.match(event))) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
-  });
-  return {
-    events,
-    until: (match: (e: TaskEvent) => boolean) => new Promise<void>((resolve) => {
-      if (events.some(match)) resolve(); else waiters.push({ match, resolve });
-    }),
-  };
-}
 
 describe('daemon subscriptions and cancel (real daemon process, several clients)', () => {
   const home = makeTandemHome();

@@ -105,6 +105,17 @@ describe('workspace: applying approved changes', () => {
     assert.equal(git(t.repo, ['patch-id', '--stable'], git(t.repo, ['show', 'HEAD'])).split(' ')[0], applied.patchId);
   });
 
+  it('commits a path that looks like a pathspec (a glob, magic) as that one file', async () => {
+    // The random-weight model names files like these; as pathspecs they would match the user's other files.
+    writeFiles(task.root, { '*.md': 'a star\n', ':(top)odd': 'magic\n' });
+    writeFiles(t.repo, { 'mine.md': 'the user\'s own, uncommitted\n' });
+    git(t.repo, ['add', 'mine.md']);
+    const { result } = await applyApproved(task, [{ path: '*.md', verdict: 'approve' }, { path: ':(top)odd', verdict: 'approve' }], { commit: true });
+    assert.deepEqual([result.applied, result.conflicts], [['*.md', ':(top)odd'], []]);
+    assert.deepEqual(git(t.repo, ['show', '--name-only', '--format=', 'HEAD']).trim().split('\n').sort(), ['*.md', ':(top)odd']);
+    assert.match(git(t.repo, ['diff', '--cached', '--name-only']), /mine\.md/, 'the user\'s staged file is not committed');
+  });
+
   it('applies nothing when the diff changed since it was reviewed', async () => {
     const reviewed = await task.diff(0);
     writeFileSync(join(task.root, 'notes.md'), 'changed after review\n');

@@ -10,14 +10,20 @@ import type { Store } from '../store/open-store.js';
 import { scanSignals } from '../store/signals-scan.js';
 import { computeStats } from '../store/stats.js';
 
-const SCAN_INTERVAL_MS = 10 * 60_000;
+export const DEFAULT_SCAN_MINUTES = 10;
+// The first scan waits for the start-up work to settle; a daemon that lives a short while still scans.
+const FIRST_SCAN_MS = 60_000;
 
 export class DataService {
-  private readonly timer: NodeJS.Timeout;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private scheduled: Promise<void> | null = null;
 
-  constructor(private readonly store: Store, private readonly log: (line: string) => void) {
-    this.timer = setInterval(() => void this.signalsScan({}).catch((error: Error) => log(`signals scan failed: ${error.message}`)), SCAN_INTERVAL_MS);
-    this.timer.unref();
+  /** `scanMinutes` 0: the signals scan runs only on demand. */
+  constructor(private readonly store: Store, private readonly log: (line: string) => void, scanMinutes = DEFAULT_SCAN_MINUTES) {
+    if (scanMinutes <= 0) return;
+    const every = scanMinutes * 60_000;
+    this.timers.push(setTimeout(() => this.scheduledScan(), Math.min(FIRST_SCAN_MS, every)), setInterval(() => this.scheduledScan(), every));
+    for (const timer of this.timers) timer.unref();
   }
 
   async exportRun(options: ExportOptions, progress: (event: ProgressEvent) => void, token: CancellationToken): Promise<ExportManifest> {
@@ -43,7 +49,17 @@ export class DataService {
     return { merged, reverted };
   }
 
-  dispose(): void {
-    clearInterval(this.timer);
+  /** Stops the timers and resolves once a scan under way has written what it found (before the store closes). */
+  async dispose(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    await this.scheduled;
+  }
+
+  /** One scheduled scan at a time: a slow repo never piles scans up. */
+  private scheduledScan(): void {
+    this.scheduled ??= this.signalsScan({})
+      .then(({ merged, reverted }) => { if (merged + reverted > 0) this.log(`signals scan: ${merged} merged, ${reverted} reverted`); })
+      .catch((error: Error) => this.log(`signals scan failed: ${error.message}`))
+      .finally(() => { this.scheduled = null; });
   }
 }

@@ -42,7 +42,7 @@ export class ReviewService {
         taskId: params.taskId, diffId: diff.id, patchId: outcome.applied.patchId, unifiedDiff: outcome.applied.unified, commitSha: outcome.result.commit,
       });
     }
-    this.settleIfReviewed(params.taskId, diff);
+    await this.settleIfReviewed(params.taskId, diff);
     return outcome.result;
   }
 
@@ -57,9 +57,9 @@ export class ReviewService {
       await rejectTaskWorktree(await this.deps.tasks.worktreeOf(params.taskId), { retry: true, worktreesDir: this.deps.paths.worktrees, files: params.files });
       await this.deps.tasks.retry(params.taskId, params.reason, clientId);
     } else {
-      this.settleIfReviewed(params.taskId, diff);
+      await this.settleIfReviewed(params.taskId, diff);
     }
-    return this.deps.tasks.list({ limit: 1000 }).find((task) => task.id === params.taskId)!;
+    return this.deps.tasks.summary(params.taskId);
   }
 
   private diffUnderReview(taskId: string): TaskDiff & { id: number } {
@@ -73,9 +73,9 @@ export class ReviewService {
   }
 
   /** Once every file of the diff has a verdict, the task is applied (something approved) or rejected. */
-  private settleIfReviewed(taskId: string, diff: TaskDiff & { id: number }): void {
+  private async settleIfReviewed(taskId: string, diff: TaskDiff & { id: number }): Promise<void> {
     const verdicts = new Map(taskReviews(this.deps.store, taskId).filter((r) => r.diffId === diff.id).map((r) => [r.path, r.verdict]));
     if (!diff.files.every((file) => verdicts.has(file.path))) return;
-    this.deps.tasks.settle(taskId, [...verdicts.values()].some((verdict) => verdict !== 'reject') ? 'applied' : 'rejected');
+    await this.deps.tasks.settle(taskId, [...verdicts.values()].some((verdict) => verdict !== 'reject') ? 'applied' : 'rejected');
   }
 }

@@ -18,6 +18,7 @@ import { createTaskWorktree, openTaskWorktree, type TaskWorktree } from '../work
 import { removeTaskWorktree } from '../workspace/worktree-cleanup.js';
 import { WorkspaceError } from '../workspace/workspace-error.js';
 import type { ModelService } from './model-service.js';
+import { DAEMON_STOPPING, TaskInterruption } from './task-interruption.js';
 
 export interface TaskServiceDeps {
   store: Store;
@@ -79,7 +80,7 @@ export class TaskService {
       this.deps.scheduler.cancelTask(taskId);
       await task.running;
     } else if (!SETTLED.has(this.detail(taskId).state)) {
-      this.settle(taskId, 'cancelled');
+      await this.settle(taskId, 'cancelled');
     }
     return this.summary(taskId);
   }
@@ -97,40 +98,46 @@ export class TaskService {
     return (this.live.get(taskId) ?? await this.revive(this.detail(taskId))).worktree;
   }
 
-  /** Records a final state, tells subscribers, and removes the worktree the task no longer needs. */
-  settle(taskId: string, state: TaskState): void {
-    this.deps.recorder.setTaskState(taskId, state, state === 'cancelled' ? 'cancelled' : null);
-    this.deps.events.publish({ type: 'task.state', taskId, state, stopReason: state === 'cancelled' ? 'cancelled' : null });
-    void this.removeWorktree(taskId);
+  /** Records a final state, tells subscribers, and resolves once the worktree the task no longer needs is removed. */
+  async settle(taskId: string, state: TaskState): Promise<void> {
+    const stopReason = state === 'cancelled' ? 'cancelled' : state === 'failed' ? 'error' : null;
+    this.deps.recorder.setTaskState(taskId, state, stopReason);
+    this.deps.events.publish({ type: 'task.state', taskId, state, stopReason });
+    await this.removeWorktree(taskId);
   }
 
+  /** Aborts the running rounds, which record their step in flight and end 'interrupted'; resolves once they have. */
   async shutdown(): Promise<void> {
     this.closing = true;
-    for (const task of this.live.values()) task.controller.abort();
+    for (const task of this.live.values()) task.controller.abort(DAEMON_STOPPING);
     this.deps.scheduler.cancelAll();
     await Promise.all([...this.live.values()].map((task) => task.running));
   }
 
   private launch(task: LiveTask, clientId: string, run: (deps: TaskRunDeps) => Promise<RoundResult>): void {
     const { taskId } = task.spec;
+    const interruption = new TaskInterruption(task.controller.signal);
     const deps: TaskRunDeps = {
       model: this.deps.scheduler.portFor({ clientId, taskId }),
-      recorder: this.deps.recorder,
+      recorder: interruption.recorder(this.deps.recorder),
       workspace: task.worktree,
       tools: createWorkerTools({ allowlist: () => this.deps.allowedCommands(task.spec.repoPath) }),
       config: this.deps.agentConfig,
-      onEvent: (event) => this.deps.events.publish(event),
+      onEvent: (event) => this.deps.events.publish(interruption.event(event)),
       signal: task.controller.signal,
       adapterOf: (role) => this.deps.models.adapterOf(role),
     };
     task.running = run(deps).then(
-      (result) => {
+      async (result) => {
         this.deps.log(`task ${taskId} round ${result.round}: ${result.state} (${result.stopReason}) ${result.detail}`);
-        if (SETTLED.has(result.state) && !this.closing) void this.removeWorktree(taskId);
+        if (SETTLED.has(result.state) && !this.closing) await this.removeWorktree(taskId);
         return result;
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         this.deps.log(`task ${taskId} failed: ${error instanceof Error ? error.stack : String(error)}`);
+        // The round could not record its own end: say so, rather than leave the task 'running' until a restart.
+        if (this.closing) return null;
+        await this.settle(taskId, 'failed').catch((settleError: Error) => this.deps.log(`task ${taskId}: ${settleError.message}`));
         return null;
       },
     ).finally(() => { task.running = null; });
@@ -162,7 +169,7 @@ export class TaskService {
     return detail;
   }
 
-  private summary(taskId: string): TaskSummary {
+  summary(taskId: string): TaskSummary {
     const { subtasks: _subtasks, steps: _steps, diff: _diff, ...summary } = this.get(taskId);
     return summary;
   }

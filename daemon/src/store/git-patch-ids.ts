@@ -13,7 +13,8 @@ const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv'];
 export async function branchPatchIds(repoPath: string, refs: string[], sinceSeconds: number, reverse: boolean): Promise<Map<string, string[]>> {
   // -R swaps the sides but not the prefixes; swap them back so paths read a/... b/... as in a forward diff.
   const prefixes = reverse ? ['-R', '--src-prefix=b/', '--dst-prefix=a/'] : ['--src-prefix=a/', '--dst-prefix=b/'];
-  const log = ['-c', 'log.showSignature=false', 'log', ...refs, `--since=${sinceSeconds}`, '--pretty=medium', '-p',
+  // Unquoted paths, as the workspace writes the diffs it records: a quoted non-ASCII name hashes differently.
+  const log = ['-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', ...refs, `--since=${sinceSeconds}`, '--pretty=medium', '-p',
     '--diff-merges=first-parent', ...DIFF_FLAGS, ...prefixes, '--'];
   const output = await pipeGit(repoPath, log, ['patch-id', '--stable']);
   const ids = new Map<string, string[]>();

@@ -1,0 +1,86 @@
+// Stopping and crashing the real daemon in the middle of a real task (fixture model, real git repo):
+// SIGTERM writes the step in flight and exits 0, kill -9 loses nothing already written, and after
+// either the store is intact and the task is interrupted.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
+import { TaskGet, TaskStart, TaskSubscribe } from '../../daemon/src/protocol/messages.js';
+import { readStore } from '../fixtures/daemon/real-tasks.js';
+import { CLI_ENTRY, makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
+import { watch } from '../fixtures/daemon/task-watch.js';
+import { git, makeTempRepo } from './support/temp-repo.js';
+
+interface StepRow { round: number; state: string; stop_reason: string; output_hash: string }
+
+describe('daemon lifecycle with the real services (real processes, fixture model)', () => {
+  const home = makeTandemHome();
+  const repo = makeTempRepo({ 'README.md': '# sample\n', 'src/app.ts': 'export const answer = 41;\n' });
+  let daemon: DaemonProcess | null = null;
+  let client: DaemonClient;
+
+  const start = async () => {
+    daemon = await startDaemon(home.env, CLI_ENTRY, ['daemon']);
+    const connected = await connectToDaemon({ paths: home.paths });
+    assert.ok(connected);
+    client = connected;
+  };
+  /** Starts a task and resolves once its first generation is streaming tokens. */
+  const taskMidGeneration = async (prompt: string) => {
+    const seen = watch(client);
+    await client.request(TaskSubscribe, { taskId: '*' });
+    const task = await client.request(TaskStart, { repoPath: repo.repo, prompt });
+    await seen.until((e) => e.type === 'step.tokens' && e.taskId === task.id);
+    return task;
+  };
+  const stepsOf = (taskId: string) => readStore(home.paths.database, (store) =>
+    store.db.prepare('SELECT round, state, stop_reason, output_hash FROM steps WHERE task_id = ? ORDER BY id').all(taskId) as StepRow[]);
+  const integrity = () => readStore(home.paths.database, (store) => store.db.pragma('integrity_check', { simple: true }));
+
+  after(async () => {
+    client?.close();
+    daemon?.child.kill('SIGTERM');
+    await daemon?.exited;
+    home.remove();
+    repo.remove();
+  });
+
+  it('on SIGTERM mid-generation writes the step in flight, records the task interrupted and exits 0', async () => {
+    await start();
+    const task = await taskMidGeneration('Make the answer 42');
+    daemon!.child.kill('SIGTERM');
+    assert.equal(await daemon!.exited, 0);
+    daemon = null;
+    assert.equal(existsSync(home.paths.discovery), false);
+    assert.equal(integrity(), 'ok');
+    const steps = stepsOf(task.id);
+    assert.ok(steps.length >= 1);
+    assert.deepEqual([steps.at(-1)!.state, steps.at(-1)!.stop_reason], ['cancelled', 'aborted'], 'the step in flight was written');
+    assert.ok(steps.slice(0, -1).every((s) => s.state === 'done'));
+    const row = readStore(home.paths.database, (store) => store.db.prepare('SELECT state, stop_reason FROM tasks WHERE id = ?').get(task.id));
+    assert.deepEqual(row, { state: 'interrupted', stop_reason: 'interrupted' }, 'written before the daemon exited');
+    assert.equal(git(repo.repo, ['status', '--porcelain']), '', 'the user\'s tree was not touched');
+
+    await start();
+    const detail = await client.request(TaskGet, { taskId: task.id });
+    assert.deepEqual([detail.state, detail.stopReason, detail.steps.length], ['interrupted', 'interrupted', steps.length]);
+  });
+
+  it('after kill -9 mid-generation, a restart marks the task interrupted; every step written is whole, the store intact', async () => {
+    const task = await taskMidGeneration('Make the answer 43');
+    daemon!.child.kill('SIGKILL');
+    assert.equal(await daemon!.exited, 'SIGKILL');
+    daemon = null;
+    assert.equal(existsSync(home.paths.discovery), true, 'a killed daemon leaves its discovery file behind');
+    assert.equal(existsSync(join(home.paths.worktrees, task.id)), true, 'and its task\'s worktree');
+
+    await start();
+    const detail = await client.request(TaskGet, { taskId: task.id });
+    assert.deepEqual([detail.state, detail.stopReason], ['interrupted', 'interrupted']);
+    const steps = stepsOf(task.id);
+    assert.ok(steps.every((s) => s.state === 'done' && s.output_hash.length === 64), 'only whole steps were written');
+    assert.equal(detail.steps.length, steps.length);
+    assert.equal(integrity(), 'ok');
+    assert.equal(git(repo.repo, ['status', '--porcelain']), '');
+  });
+});
