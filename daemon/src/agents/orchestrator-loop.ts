@@ -123,10 +123,14 @@ export class OrchestratorLoop {
     return { call };
   }
 
-  /** A verdict while a subtask waits; nothing to finish before any work; otherwise more work or the end. */
+  /**
+   * A verdict while a subtask waits; otherwise more work or the end. A round always opens with a
+   * delegation: small models tend to give up before trying, and a worker that finds the task
+   * impossible says so in its summary, after which the orchestrator may give up.
+   */
   private sensibleTools(): readonly OrchestratorAction['tool'][] {
     if (this.pending) return ['accept', 'revise', 'give_up'];
-    return this.subtasks === 0 ? ['delegate', 'give_up'] : ['delegate', 'finish', 'give_up'];
+    return this.subtasks === 0 ? ['delegate'] : ['delegate', 'finish', 'give_up'];
   }
 
   /** After an unexpected error: the open subtask is closed with the round's stop reason. */

@@ -5,9 +5,9 @@ import { FIELD_LIMITS } from '../agents/action-schemas.js';
 import type { ModelInfo } from '../protocol/types.js';
 
 export const FIXTURE_AGENT_CONFIG: Partial<AgentConfig> = {
-  task: { steps: 24, tokens: 60_000 },
-  subtask: { steps: 8, tokens: 20_000 },
-  maxTokens: { orchestrator: 96, worker: 160 },
+  task: { steps: 16, tokens: 40_000 },
+  subtask: { steps: 6, tokens: 15_000 },
+  maxTokens: { orchestrator: 192, worker: 224 },
   // Short fields, so a random model closes its strings (and so its JSON) within its few tokens.
   fieldLimits: { ...FIELD_LIMITS, path: 12, instruction: 48, feedback: 32, summary: 32, reason: 24, content: 64, searchText: 24, command: 16, query: 12, files: 2 },
   temperature: 2,
