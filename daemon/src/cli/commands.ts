@@ -5,11 +5,10 @@ import { exportCommands } from './export-commands.js';
 import { modelsCommands } from './models-commands.js';
 import { runtimeCommands } from './runtime-commands.js';
 import { storeCommands } from './store-commands.js';
-import { checkAdapterFits } from '../runtime/adapter-check.js';
 
 export const commands: CliCommand[] = [
   ...daemonCommands,
-  ...modelsCommands({ validateAdapter: checkAdapterFits }),
+  ...modelsCommands,
   ...runtimeCommands,
   ...storeCommands,
   ...exportCommands,

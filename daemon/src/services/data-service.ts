@@ -7,7 +7,7 @@ import type { ExportManifest, ExportOptions, ProgressEvent } from '../protocol/t
 import { exportDataset } from '../store/export/export-dataset.js';
 import { ExportInputError } from '../store/export/export-options.js';
 import type { Store } from '../store/open-store.js';
-import { scanSignals } from '../store/signals-scan.js';
+import { scanSignals, type ScanResult } from '../store/signals-scan.js';
 import { computeStats } from '../store/stats.js';
 
 const SCAN_INTERVAL_MS = 10 * 60_000;
@@ -15,7 +15,8 @@ const SCAN_INTERVAL_MS = 10 * 60_000;
 export class DataService {
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly store: Store, private readonly log: (line: string) => void) {
+  /** `store` is opened on first use: an export reads the database file itself and must not create one. */
+  constructor(private readonly databasePath: string, private readonly store: () => Store, private readonly log: (line: string) => void) {
     this.timer = setInterval(() => void this.signalsScan({}).catch((error: Error) => log(`signals scan failed: ${error.message}`)), SCAN_INTERVAL_MS);
     this.timer.unref();
   }
@@ -24,7 +25,7 @@ export class DataService {
     const controller = new AbortController();
     const listener = token.onCancellationRequested(() => controller.abort());
     try {
-      return await exportDataset(this.store.path, options, progress, controller.signal);
+      return await exportDataset(this.databasePath, options, progress, controller.signal);
     } catch (error) {
       if (error instanceof ExportInputError) throw new ResponseError(-32602, error.message);
       throw error;
@@ -34,13 +35,14 @@ export class DataService {
   }
 
   statsGet(): StatsReport {
-    return computeStats(this.store);
+    return computeStats(this.store());
   }
 
-  async signalsScan(params: { repoPath?: string }): Promise<{ merged: number; reverted: number }> {
-    const { merged, reverted, skipped } = await scanSignals(this.store, { repoPath: params.repoPath });
-    for (const skip of skipped) this.log(`signals scan skipped ${skip.repoPath}: ${skip.reason}`);
-    return { merged, reverted };
+  /** The protocol promises { merged, reverted }; the skipped repos ride along so the CLI can say why. */
+  async signalsScan(params: { repoPath?: string }, onProgress?: (event: ProgressEvent) => void): Promise<ScanResult> {
+    const result = await scanSignals(this.store(), { repoPath: params.repoPath, onProgress });
+    for (const skip of result.skipped) this.log(`signals scan skipped ${skip.repoPath}: ${skip.reason}`);
+    return result;
   }
 
   dispose(): void {
