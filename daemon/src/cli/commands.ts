@@ -4,7 +4,9 @@ import { daemonCommands } from './daemon-commands.js';
 import { exportCommands } from './export-commands.js';
 import { modelsCommands } from './models-commands.js';
 import { runtimeCommands } from './runtime-commands.js';
+import { reviewCommand } from './review-command.js';
 import { storeCommands } from './store-commands.js';
+import { taskCommands } from './task-commands.js';
 
 export const commands: CliCommand[] = [
   ...daemonCommands,
@@ -12,4 +14,6 @@ export const commands: CliCommand[] = [
   ...runtimeCommands,
   ...storeCommands,
   ...exportCommands,
+  ...taskCommands,
+  reviewCommand,
 ];

@@ -75,6 +75,10 @@ export class InProcessClient implements TandemClient {
     this.progressListeners.push(listener);
   }
 
+  closed(): Promise<void> {
+    return new Promise(() => undefined); // the services live as long as this client
+  }
+
   /** Stops what is still running (a task is cancelled at its current step) and frees the model and store. */
   close(): Promise<void> {
     this.closing ??= this.services.shutdown().finally(() => this.hub.detach(CLIENT_ID));

@@ -17,6 +17,8 @@ export interface TandemClient {
   onTaskEvent(listener: (event: TaskEvent) => void): void;
   /** Progress of this client's own requests (an export, a scan). */
   onProgress(listener: (event: ProgressEvent) => void): void;
+  /** Resolves if the other side goes away (the daemon stopped); in-process, never before close. */
+  closed(): Promise<void>;
   close(): Promise<void> | void;
 }
 
