@@ -1,6 +1,7 @@
 // The table of every CLI command. Each area keeps its commands in its own file.
 import type { CliCommand } from './command.js';
 import { daemonCommands } from './daemon-commands.js';
+import { demoCommand } from './demo-command.js';
 import { exportCommands } from './export-commands.js';
 import { modelsCommands } from './models-commands.js';
 import { runtimeCommands } from './runtime-commands.js';
@@ -16,4 +17,5 @@ export const commands: CliCommand[] = [
   ...exportCommands,
   ...taskCommands,
   reviewCommand,
+  demoCommand,
 ];
