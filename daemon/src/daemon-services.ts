@@ -1,38 +1,61 @@
 // The services `tandem daemon` runs with: the one place where the runtime, store, agents, workspace and
-// export areas are put together behind the protocol. CLI commands with no daemon running use it too.
+// export areas are put together behind the protocol. CLI commands with no daemon running build the same
+// services in their own process (cli/in-process-client.ts), with the model loaded only when needed.
 import { readConfig } from './config.js';
 import type { DaemonStatus } from './protocol/messages.js';
 import { GenerationScheduler } from './server/generation-scheduler.js';
-import type { Services, ServicesFactory } from './server/services.js';
+import type { ServiceHost, Services } from './server/services.js';
 import { markInterruptedTasks } from './store/interrupted-tasks.js';
-import { openStore } from './store/open-store.js';
+import { openStore, type Store } from './store/open-store.js';
 import { ReviewRecorder } from './store/review-recorder.js';
+import { getTask, listTasks } from './store/task-queries.js';
 import { StoreTrajectoryRecorder } from './store/trajectory-recorder.js';
 import { findOrphanWorktrees } from './workspace/worktree-cleanup.js';
+import { AdapterService } from './services/adapter-service.js';
 import { agentConfigFor } from './services/agent-settings.js';
 import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
 import { ModelService } from './services/model-service.js';
 import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
-import { TaskService } from './services/task-service.js';
+import { notFound, TaskService } from './services/task-service.js';
 import { TANDEM_VERSION } from './version.js';
 
-export const createDaemonServices: ServicesFactory = async ({ paths, events, log }) => {
-  const say = (line: string) => log.info(line);
-  const store = openStore(paths.database);
-  const models = await ModelService.start(paths, say);
-  const scheduler = new GenerationScheduler(models.runtime);
-  const recorder = new StoreTrajectoryRecorder(store);
-  const tasks = new TaskService({
-    store, recorder, models, scheduler, paths, events, log: say,
-    agentConfig: agentConfigFor(models.model),
-    allowedCommands: (repoPath) => allowedCommands(paths.config, repoPath),
-  });
-  const review = new ReviewService({ store, reviews: new ReviewRecorder(store), tasks, paths, events });
-  const data = new DataService(store, say, signalsScanMinutes(say));
-  const gate = new ServiceGate();
+export interface ServicesOptions {
+  /**
+   * 'at-start' (the daemon): load the model before serving. 'when-needed' (a CLI command in-process):
+   * at the first request that generates or reviews, so `tandem stats` or `tandem export` loads none.
+   */
+  loadModel?: 'at-start' | 'when-needed';
+  /** Where TANDEM_MODEL and TANDEM_THREADS are read; the process's environment by default. */
+  env?: NodeJS.ProcessEnv;
+}
 
-  const status = (): DaemonStatus => {
+export async function createDaemonServices({ paths, events, log }: ServiceHost, options: ServicesOptions = {}): Promise<Services> {
+  const say = (line: string) => log.info(line);
+  const env = options.env ?? process.env;
+  const store = once(() => openStore(paths.database));
+  const adapters = new AdapterService(paths, env);
+  const inProcess = options.loadModel === 'when-needed';
+  // A CLI command in-process lives seconds: only the daemon scans for merged changes on a schedule.
+  const data = new DataService(paths.database, store, say, inProcess ? 0 : signalsScanMinutes(say));
+  const gate = new ServiceGate();
+  const engine = once(async () => {
+    const models = await ModelService.start(paths, adapters, say, env);
+    const scheduler = new GenerationScheduler(models.runtime);
+    const tasks = new TaskService({
+      store: store(), recorder: new StoreTrajectoryRecorder(store()), models, scheduler, paths, events, log: say,
+      agentConfig: agentConfigFor(models.model),
+      allowedCommands: (repoPath) => allowedCommands(paths.config, repoPath),
+    });
+    const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });
+    return { models, scheduler, tasks, review };
+  });
+  if (!inProcess) await engine();
+  /** The live tasks, when the engine runs; before it does, no task of this process can be live. */
+  const liveTasks = async () => (engine.made() ? (await engine()).tasks : null);
+
+  const status = async (): Promise<DaemonStatus> => {
+    const { models, scheduler, tasks } = await engine();
     const runtime = models.runtime.status();
     return {
       version: TANDEM_VERSION, pid: process.pid, model: runtime.model, backend: runtime.backend, threads: runtime.threads,
@@ -42,24 +65,24 @@ export const createDaemonServices: ServicesFactory = async ({ paths, events, log
 
   return {
     status,
-    modelsList: () => models.modelsList(),
-    adaptersList: (p) => models.adaptersList(p?.role),
-    adaptersAdd: (p) => gate.run(() => models.adaptersAdd(p.role, p.path)),
-    adaptersUse: (p) => gate.run(() => models.adaptersUse(p.role, p.version)),
-    adaptersRemove: (p) => gate.run(() => models.adaptersRemove(p.role, p.version)),
-    taskStart: (p, ctx) => gate.run(() => tasks.start(p, ctx.clientId)),
-    taskCancel: (p) => gate.run(() => tasks.cancel(p.taskId)),
-    taskList: (p) => tasks.list(p ?? {}),
-    taskGet: (p) => tasks.get(p.taskId),
-    reviewOriginal: (p) => review.original(p.taskId, p.path),
-    reviewApprove: (p) => gate.run(() => review.approve(p)),
-    reviewReject: (p, ctx) => gate.run(() => review.reject(p, ctx.clientId)),
+    modelsList: async () => (await engine()).models.modelsList(),
+    adaptersList: (p) => adapters.list(p?.role),
+    adaptersAdd: (p, ctx) => gate.run(() => adapters.add(p.role, p.path, ctx.progress)),
+    adaptersUse: (p) => gate.run(() => adapters.use(p.role, p.version)),
+    adaptersRemove: (p) => gate.run(() => adapters.remove(p.role, p.version)),
+    taskStart: (p, ctx) => gate.run(async () => (await engine()).tasks.start(p, ctx.clientId)),
+    taskCancel: (p) => gate.run(async () => (await engine()).tasks.cancel(p.taskId)),
+    taskList: async (p) => (await liveTasks())?.list(p ?? {}) ?? listTasks(store(), p ?? {}),
+    taskGet: async (p) => (await liveTasks())?.get(p.taskId) ?? getTask(store(), p.taskId) ?? notFound(p.taskId),
+    reviewOriginal: async (p) => (await engine()).review.original(p.taskId, p.path),
+    reviewApprove: (p) => gate.run(async () => (await engine()).review.approve(p)),
+    reviewReject: (p, ctx) => gate.run(async () => (await engine()).review.reject(p, ctx.clientId)),
     exportRun: (p, ctx) => data.exportRun(p, ctx.progress, ctx.token),
     statsGet: () => data.statsGet(),
-    signalsScan: (p) => gate.run(() => data.signalsScan(p ?? {})),
+    signalsScan: (p, ctx) => gate.run(() => data.signalsScan(p ?? {}, ctx.progress)),
     async markInterruptedTasks() {
-      const interrupted = markInterruptedTasks(store);
-      const orphans = await findOrphanWorktrees({ worktreesDir: paths.worktrees, isLiveTask: (id) => isReviewable(store, id) });
+      const interrupted = markInterruptedTasks(store());
+      const orphans = await findOrphanWorktrees({ worktreesDir: paths.worktrees, isLiveTask: (id) => isReviewable(store(), id) });
       if (orphans.length) say(`${orphans.length} worktree(s) left by earlier tasks: ${orphans.map((o) => o.path).join(', ')}`);
       return interrupted;
     },
@@ -68,12 +91,21 @@ export const createDaemonServices: ServicesFactory = async ({ paths, events, log
     async shutdown() {
       await gate.close();
       await data.dispose();
-      await tasks.shutdown();
-      await models.runtime.dispose();
-      store.close();
+      if (engine.made()) {
+        const { tasks, models } = await engine();
+        await tasks.shutdown();
+        await models.runtime.dispose();
+      }
+      if (store.made()) store().close();
     },
   } satisfies Services;
-};
+}
+
+/** Made on the first call, then the same value; made() tells whether that call happened. */
+function once<T>(make: () => T): (() => T) & { made(): boolean } {
+  let value: { made: T } | null = null;
+  return Object.assign(() => (value ??= { made: make() }).made, { made: () => value !== null });
+}
 
 function allowedCommands(configPath: string, repoPath: string): readonly string[] {
   const fromEnv = process.env.TANDEM_ALLOWED_COMMANDS ? (JSON.parse(process.env.TANDEM_ALLOWED_COMMANDS) as Record<string, string[]>) : {};
@@ -91,6 +123,6 @@ function signalsScanMinutes(say: (line: string) => void): number {
 }
 
 /** A worktree belongs to a live task while the task still waits for review. */
-function isReviewable(store: ReturnType<typeof openStore>, taskId: string): boolean {
+function isReviewable(store: Store, taskId: string): boolean {
   return store.db.prepare("SELECT 1 FROM tasks WHERE id = ? AND state = 'review'").get(taskId) !== undefined;
 }

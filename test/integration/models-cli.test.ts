@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterInfo, ModelInfo } from '../../daemon/src/protocol/types.js';
+import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
 import { makeFakeGguf, sha256Of } from './helpers/fake-gguf.js';
 import { startModelFileServer, type ModelFileServer } from './helpers/model-file-server.js';
 
@@ -73,14 +74,17 @@ describe('tandem models / adapters CLI', () => {
   });
 
   it('adds, lists, switches and removes adapter versions', async () => {
-    const base = file('base.gguf', makeFakeGguf(4096, 'base'));
-    const add = async (name: string, seed: string) => {
-      const run = await tandem('adapters', 'add', '--role', 'worker', file(name, makeFakeGguf(2048, seed)), '--base', base, '--json');
+    // Real (random-weight) models made by the project: an adapter is checked against its base's tensors.
+    const one = await writeFixtureModel(join(scratch, 'one'), { seed: 1 });
+    const two = await writeFixtureModel(join(scratch, 'two'), { seed: 2 });
+    const base = one.modelPath;
+    const add = async (adapter: string) => {
+      const run = await tandem('adapters', 'add', '--role', 'worker', adapter, '--base', base, '--json');
       assert.equal(run.code, 0, run.stderr);
       return JSON.parse(run.stdout) as AdapterInfo;
     };
-    const first = await add('w1.gguf', 'one');
-    const second = await add('w2.gguf', 'two');
+    const first = await add(one.adapters.worker);
+    const second = await add(two.adapters.worker);
     assert.deepEqual([first.version, second.version, second.active], [1, 2, true]);
     assert.equal(second.baseModelSha, sha256Of(readFileSync(base)));
     assert.equal(second.path, join(home, 'adapters', 'worker', 'v2.gguf'));
@@ -93,7 +97,7 @@ describe('tandem models / adapters CLI', () => {
     assert.equal((await tandem('adapters', 'remove', '--role', 'worker', 'v2')).code, 0);
     const bad = await tandem('adapters', 'add', '--role', 'worker', file('bad.gguf', 'not gguf at all'), '--base', base);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /bad\.gguf was not added: .*is not a GGUF file/);
+    assert.match(bad.stderr, /bad\.gguf was not added: .*is not a GGUF adapter file/);
 
     const listed = JSON.parse((await tandem('adapters', 'list', '--json')).stdout) as AdapterInfo[];
     assert.deepEqual(listed.map((a) => [a.role, a.version, a.active]), [['worker', 1, true]]);

@@ -30,7 +30,7 @@ describe('signals: the scheduled scan', () => {
       const lines: string[] = [];
       let heard!: () => void;
       const scanned = new Promise<void>((resolve) => { heard = resolve; });
-      const data = new DataService(s.store, (line) => { lines.push(line); if (/signals scan: 1 merged/.test(line)) heard(); }, 0.001);
+      const data = new DataService(s.store.path, () => s.store, (line) => { lines.push(line); if (/signals scan: 1 merged/.test(line)) heard(); }, 0.001);
       await scanned;
       await data.dispose();
       const merged = s.store.db.prepare("SELECT COUNT(*) FROM signals WHERE kind = 'merged' AND task_id = 'task-1'").pluck().get();

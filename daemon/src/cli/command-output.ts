@@ -1,19 +1,42 @@
-// How client commands show what the daemon sends: one JSON document with --json (for scripts),
-// readable text otherwise, and progress bars on a terminal.
-import type { DaemonClient } from './daemon-client.js';
+// How every command answers: one JSON document on one line with --json (for scripts), readable lines
+// otherwise; expected failures as one line on stderr; progress bars on a terminal.
+import { ResponseError } from 'vscode-jsonrpc';
+import type { ProgressEvent } from '../protocol/types.js';
 import { ProgressBar } from './progress-bar.js';
 
-export function printResult<T>(result: T, json: boolean, asText: (result: T) => string): void {
-  console.log(json ? JSON.stringify(result) : asText(result));
+export function printResult<T>(json: boolean, value: T, text: (value: T) => string): void {
+  console.log(json ? JSON.stringify(value) : text(value));
 }
 
-/** Draws the daemon's ProgressNotifications for this client's work (silent when stderr is not a TTY). */
-export function showProgress(client: DaemonClient): void {
+/** An expected failure: one line on stderr (or a JSON error object with --json), and the exit code. */
+export function printFailure(json: boolean, message: string, code = 1): number {
+  if (json) console.log(JSON.stringify({ error: message }));
+  else console.error(`tandem: ${message}`);
+  return code;
+}
+
+/**
+ * A request the daemon (or the in-process services) refused: its message is written for the user.
+ * Anything else is a bug and is rethrown, so the front door shows it (with the stack under TANDEM_DEBUG).
+ */
+export function printRefusal(json: boolean, error: unknown, code = 1): number {
+  if (error instanceof ResponseError) return printFailure(json, error.message, code);
+  throw error;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** Draws each stream of progress events (one bar per event id) on stderr when it is a terminal. */
+export function progressBars(): (event: ProgressEvent) => void {
   const bars = new Map<string, ProgressBar>();
-  client.onProgress((event) => {
+  return (event) => {
     let bar = bars.get(event.id);
     if (!bar) bars.set(event.id, (bar = new ProgressBar()));
     bar.update(event);
     if (event.finished) bars.delete(event.id);
-  });
+  };
 }

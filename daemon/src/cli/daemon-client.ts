@@ -1,20 +1,32 @@
 // The CLI as a client of the running daemon: find it through the discovery file, connect with its
-// token, and send typed requests. Commands use withDaemonOrInProcess to work with or without one.
-import { createMessageConnection, type MessageConnection } from 'vscode-jsonrpc';
+// token, and send typed requests. Commands reach it through openTandemClient (tandem-client.ts).
+import { CancellationTokenSource, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc';
 import { WebSocket } from 'ws';
 import { tandemPaths, type TandemPaths } from '../paths.js';
 import type { TaskEvent } from '../protocol/events.js';
-import { ProgressNotification, TaskEventNotification, type ParamsOf, type Request, type ResultOf } from '../protocol/messages.js';
+import { ProgressNotification, TaskEventNotification, type Request, type ResultOf } from '../protocol/messages.js';
 import type { ProgressEvent } from '../protocol/types.js';
 import { readDiscovery, type DaemonDiscovery } from '../server/discovery-file.js';
 import { PROTOCOL_NAME } from '../server/upgrade-check.js';
 import { WebSocketMessageReader, WebSocketMessageWriter } from '../server/websocket-messages.js';
+import type { RequestArgs, TandemClient } from './tandem-client.js';
 
-export class DaemonClient {
+export class DaemonClient implements TandemClient {
+  readonly mode = 'daemon';
   constructor(readonly discovery: DaemonDiscovery, private readonly connection: MessageConnection, private readonly socket: WebSocket) {}
 
-  request<T extends Request<string, any, any>>(type: T, ...params: ParamsOf<T> extends void ? [] : [ParamsOf<T>]): Promise<ResultOf<T>> {
-    return this.connection.sendRequest(type, params[0]) as Promise<ResultOf<T>>;
+  async request<T extends Request<string, any, any>>(type: T, ...[params, signal]: RequestArgs<T>): Promise<ResultOf<T>> {
+    if (!signal) return this.connection.sendRequest(type, params) as Promise<ResultOf<T>>;
+    // An aborted signal sends $/cancelRequest; the daemon stops the work and answers with an error.
+    const cancel = new CancellationTokenSource();
+    const onAbort = () => cancel.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await (this.connection.sendRequest(type, params, cancel.token) as Promise<ResultOf<T>>);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      cancel.dispose();
+    }
   }
 
   onTaskEvent(listener: (event: TaskEvent) => void): void {

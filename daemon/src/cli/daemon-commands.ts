@@ -38,7 +38,7 @@ export const daemonCommands: CliCommand[] = [
     async run({ values }) {
       const json = values.json === true;
       const status = await withDaemonOrInProcess<DaemonStatus | null>((client) => client.request(Status), async () => null);
-      printResult(status === null ? { running: false } : { running: true, ...status }, json,
+      printResult(json, status === null ? { running: false } : { running: true, ...status },
         () => (status === null ? 'No Tandem daemon is running.' : describeStatus(status)));
       return 0;
     },

@@ -1,11 +1,14 @@
-// `tandem export`: turns the trajectory store into a fine-tuning dataset.
+// `tandem export`: turns the trajectory store into a fine-tuning dataset (through the daemon when one runs).
 import { dirname, join, resolve } from 'node:path';
+import { ResponseError } from 'vscode-jsonrpc';
+import { ExportRun } from '../protocol/messages.js';
 import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type Role } from '../protocol/types.js';
-import { tandemPaths } from '../paths.js';
-import { exportDataset } from '../store/export/export-dataset.js';
-import { ExportInputError } from '../store/export/export-options.js';
+import type { DatasetManifest } from '../store/export/export-dataset.js';
 import type { CliCommand } from './command.js';
-import { ProgressBar } from './progress-bar.js';
+import { progressBars } from './command-output.js';
+import { withTandemClient } from './tandem-client.js';
+
+const InvalidParams = -32602; // the services' answer to options they cannot export with
 
 const usage = `export --format <${EXPORT_FORMATS.join('|')}> --role <orchestrator|worker|all> [--min-signal approved|merged] [--since DATE] [--repo PATH] [--split 0.9] --out PATH`;
 
@@ -29,23 +32,25 @@ export const exportCommands: CliCommand[] = [
         console.error(`${parsed}\nUsage: tandem ${usage}`);
         return 2;
       }
-      const bar = new ProgressBar();
       // Ctrl-C stops the export cleanly: its temporary files are removed and nothing is published.
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
       try {
-        const manifest = await exportDataset(tandemPaths().database, parsed, (event) => bar.update(event), abort.signal);
-        if (values.json) {
-          console.log(JSON.stringify(manifest));
-        } else {
-          for (const file of manifest.files) console.log(`${file.path}: ${file.records} records`);
-          console.log(`${manifest.redactions} secrets redacted; ${manifest.dropped.duplicates} duplicates dropped. Manifest: ${join(dirname(resolve(parsed.out)), 'manifest.json')}`);
-        }
-        return 0;
+        return await withTandemClient(async (client) => {
+          client.onProgress(progressBars());
+          const manifest = await client.request(ExportRun, parsed, abort.signal) as DatasetManifest;
+          if (values.json) {
+            console.log(JSON.stringify(manifest));
+          } else {
+            for (const file of manifest.files) console.log(`${file.path}: ${file.records} records`);
+            console.log(`${manifest.redactions} secrets redacted; ${manifest.dropped.duplicates} duplicates dropped. Manifest: ${join(dirname(resolve(parsed.out)), 'manifest.json')}`);
+          }
+          return 0;
+        });
       } catch (error) {
         console.error(`tandem export: ${(error as Error).message}`);
-        return error instanceof ExportInputError ? 2 : 1;
+        return error instanceof ResponseError && error.code === InvalidParams ? 2 : 1;
       } finally {
         process.off('SIGINT', onSigint);
       }
@@ -61,11 +66,12 @@ function exportOptions(values: Record<string, string | boolean | string[] | unde
   if (!format) return `Missing --format; use one of: ${EXPORT_FORMATS.join(', ')}.`;
   if (!role) return 'Missing --role; use orchestrator, worker or all.';
   if (!out) return 'Missing --out PATH, the dataset file to write (e.g. data/worker.jsonl).';
-  const options: ExportOptions = { format: format as ExportFormat, role: role as Role | 'all', out };
+  const options: ExportOptions = { format: format as ExportFormat, role: role as Role | 'all', out: resolve(out) };
   const minSignal = text('min-signal');
   if (minSignal !== undefined) options.minSignal = minSignal as 'approved' | 'merged';
   if (text('since') !== undefined) options.since = text('since');
-  if (text('repo') !== undefined) options.repo = text('repo');
+  // Paths are made absolute here: the daemon resolves them against its own working directory.
+  if (text('repo') !== undefined) options.repo = resolve(text('repo')!);
   const split = text('split');
   if (split !== undefined) {
     const fraction = Number(split);

@@ -5,8 +5,8 @@ import { activeModelPath, findLocalModel, listLocalModels } from '../runtime/loc
 import { builtinCatalog } from '../runtime/model-catalog.js';
 import { validateBaseModelFile } from '../runtime/gguf-validate.js';
 import { resolvePullSource } from '../runtime/model-source.js';
-import { adaptersCommands, type AdapterCommandDeps } from './adapters-commands.js';
-import { formatBytes, printFailure, printResult } from './cli-output.js';
+import { adaptersCommands } from './adapters-commands.js';
+import { formatBytes, printFailure, printResult } from './command-output.js';
 import type { CliCommand } from './command.js';
 import { ProgressBar } from './progress-bar.js';
 
@@ -91,7 +91,5 @@ const use: CliCommand = {
   },
 };
 
-/** Every models and adapters command; `deps` supplies what another area owns (the adapter validator). */
-export function modelsCommands(deps: AdapterCommandDeps): CliCommand[] {
-  return [pull, list, use, ...adaptersCommands(deps)];
-}
+/** Every models and adapters command. */
+export const modelsCommands: CliCommand[] = [pull, list, use, ...adaptersCommands];

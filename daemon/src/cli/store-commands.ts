@@ -1,37 +1,30 @@
-// CLI commands over the trajectory store: `signals scan` and `stats`.
-import type { StatsBucket, StatsReport } from '../protocol/messages.js';
-import { tandemPaths } from '../paths.js';
-import { openStore, type Store } from '../store/open-store.js';
-import { scanSignals } from '../store/signals-scan.js';
-import { computeStats } from '../store/stats.js';
+// CLI commands over the trajectory store: `signals scan` and `stats`, through the daemon when one runs.
+import { resolve } from 'node:path';
+import { SignalsScan, StatsGet, type StatsBucket, type StatsReport } from '../protocol/messages.js';
+import type { ScanResult } from '../store/signals-scan.js';
 import type { CliCommand } from './command.js';
-import { ProgressBar } from './progress-bar.js';
-
-async function withStore<T>(fn: (store: Store) => Promise<T> | T): Promise<T> {
-  const store = openStore(tandemPaths().database);
-  try {
-    return await fn(store);
-  } finally {
-    store.close();
-  }
-}
+import { printRefusal, printResult, progressBars } from './command-output.js';
+import { withTandemClient } from './tandem-client.js';
 
 const signalsScan: CliCommand = {
   name: 'signals scan',
   usage: 'signals scan [--repo PATH] [--json]',
   summary: 'Find approved changes that landed on the default branch (merged) or were reverted, and record them',
   options: { repo: { type: 'string' } },
-  run: ({ values }) => withStore(async (store) => {
-    const bar = new ProgressBar();
-    const result = await scanSignals(store, {
-      ...(typeof values.repo === 'string' ? { repoPath: values.repo } : {}), onProgress: (e) => bar.update(e),
-    });
-    if (values.json) console.log(JSON.stringify(result));
-    else {
-      console.log(`${result.merged} newly merged, ${result.reverted} newly reverted`);
-      for (const s of result.skipped) console.error(`skipped ${s.repoPath}: ${s.reason}`);
+  run: ({ values }) => withTandemClient(async (client) => {
+    const json = values.json === true;
+    client.onProgress(progressBars());
+    let result: Partial<ScanResult> & { merged: number; reverted: number };
+    try {
+      result = await client.request(SignalsScan, typeof values.repo === 'string' ? { repoPath: resolve(values.repo) } : {});
+    } catch (error) {
+      return printRefusal(json, error);
     }
-    return result.skipped.length > 0 ? 1 : 0;
+    // The daemon sends the repos it could not scan beside the counts the protocol promises.
+    const skipped = result.skipped ?? [];
+    printResult(json, { ...result, skipped }, () => `${result.merged} newly merged, ${result.reverted} newly reverted`);
+    if (!json) for (const s of skipped) console.error(`skipped ${s.repoPath}: ${s.reason}`);
+    return skipped.length > 0 ? 1 : 0;
   }),
 };
 
@@ -39,10 +32,14 @@ const stats: CliCommand = {
   name: 'stats',
   usage: 'stats [--json]',
   summary: 'Tasks, steps per role, approval and merge rates, top rejection reasons, overall and per adapter version',
-  run: ({ values }) => withStore((store) => {
-    const report = computeStats(store);
-    console.log(values.json ? JSON.stringify(report) : formatStats(report));
-    return 0;
+  run: ({ values }) => withTandemClient(async (client) => {
+    const json = values.json === true;
+    try {
+      printResult(json, await client.request(StatsGet), formatStats);
+      return 0;
+    } catch (error) {
+      return printRefusal(json, error);
+    }
   }),
 };
 

@@ -7,7 +7,7 @@ import type { ExportManifest, ExportOptions, ProgressEvent } from '../protocol/t
 import { exportDataset } from '../store/export/export-dataset.js';
 import { ExportInputError } from '../store/export/export-options.js';
 import type { Store } from '../store/open-store.js';
-import { scanSignals } from '../store/signals-scan.js';
+import { scanSignals, type ScanResult } from '../store/signals-scan.js';
 import { computeStats } from '../store/stats.js';
 
 export const DEFAULT_SCAN_MINUTES = 10;
@@ -18,8 +18,14 @@ export class DataService {
   private readonly timers: NodeJS.Timeout[] = [];
   private scheduled: Promise<void> | null = null;
 
-  /** `scanMinutes` 0: the signals scan runs only on demand. */
-  constructor(private readonly store: Store, private readonly log: (line: string) => void, scanMinutes = DEFAULT_SCAN_MINUTES) {
+  /**
+   * `store` is opened on first use: an export reads the database file itself and must not create one.
+   * `scanMinutes` 0: the signals scan runs only on demand.
+   */
+  constructor(
+    private readonly databasePath: string, private readonly store: () => Store, private readonly log: (line: string) => void,
+    scanMinutes = DEFAULT_SCAN_MINUTES,
+  ) {
     if (scanMinutes <= 0) return;
     const every = scanMinutes * 60_000;
     this.timers.push(setTimeout(() => this.scheduledScan(), Math.min(FIRST_SCAN_MS, every)), setInterval(() => this.scheduledScan(), every));
@@ -30,7 +36,7 @@ export class DataService {
     const controller = new AbortController();
     const listener = token.onCancellationRequested(() => controller.abort());
     try {
-      return await exportDataset(this.store.path, options, progress, controller.signal);
+      return await exportDataset(this.databasePath, options, progress, controller.signal);
     } catch (error) {
       if (error instanceof ExportInputError) throw new ResponseError(-32602, error.message);
       throw error;
@@ -40,13 +46,14 @@ export class DataService {
   }
 
   statsGet(): StatsReport {
-    return computeStats(this.store);
+    return computeStats(this.store());
   }
 
-  async signalsScan(params: { repoPath?: string }): Promise<{ merged: number; reverted: number }> {
-    const { merged, reverted, skipped } = await scanSignals(this.store, { repoPath: params.repoPath });
-    for (const skip of skipped) this.log(`signals scan skipped ${skip.repoPath}: ${skip.reason}`);
-    return { merged, reverted };
+  /** The protocol promises { merged, reverted }; the skipped repos ride along so the CLI can say why. */
+  async signalsScan(params: { repoPath?: string }, onProgress?: (event: ProgressEvent) => void): Promise<ScanResult> {
+    const result = await scanSignals(this.store(), { repoPath: params.repoPath, onProgress });
+    for (const skip of result.skipped) this.log(`signals scan skipped ${skip.repoPath}: ${skip.reason}`);
+    return result;
   }
 
   /** Stops the timers and resolves once a scan under way has written what it found (before the store closes). */

@@ -164,9 +164,7 @@ export class TaskService {
   }
 
   private detail(taskId: string): TaskDetail {
-    const detail = getTask(this.deps.store, taskId);
-    if (!detail) throw new ResponseError(ErrorCodes.NotFound, `No task ${taskId}; \`tandem\` lists tasks with task list.`);
-    return detail;
+    return getTask(this.deps.store, taskId) ?? notFound(taskId);
   }
 
   summary(taskId: string): TaskSummary {
@@ -178,6 +176,10 @@ export class TaskService {
     const task = this.live.get(summary.id);
     return task ? { ...summary, worktreePath: task.worktree.root } : summary;
   }
+}
+
+export function notFound(taskId: string): never {
+  throw new ResponseError(ErrorCodes.NotFound, `No task ${taskId}; \`tandem tasks\` lists them.`);
 }
 
 function newTaskId(): string {

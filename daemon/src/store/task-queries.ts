@@ -4,6 +4,7 @@ import type { ChatTurn } from '../agents/ports.js';
 import type {
   AgentAction, DiffFile, FileReview, Role, StepRecord, StopReason, SubtaskRecord, TaskDetail, TaskDiff, TaskState, TaskSummary,
 } from '../protocol/types.js';
+import type { RoundRecord } from '../protocol/task-rounds.js';
 import type { Store } from './open-store.js';
 
 interface TaskRow {
@@ -24,10 +25,19 @@ export function listTasks(store: Store, options: { limit?: number; repoPath?: st
   return (rows as TaskRow[]).map(toSummary);
 }
 
-export function getTask(store: Store, taskId: string): TaskDetail | null {
+export function getTask(store: Store, taskId: string): (TaskDetail & { rounds: RoundRecord[] }) | null {
   const row = store.db.prepare(`SELECT ${TASK_COLUMNS} WHERE t.id = ?`).get(taskId) as TaskRow | undefined;
   if (!row) return null;
-  return { ...toSummary(row), subtasks: taskSubtasks(store, taskId), steps: taskSteps(store, taskId), diff: latestDiff(store, taskId) };
+  return {
+    ...toSummary(row), subtasks: taskSubtasks(store, taskId), steps: taskSteps(store, taskId), diff: latestDiff(store, taskId),
+    rounds: taskRounds(store, taskId),
+  };
+}
+
+function taskRounds(store: Store, taskId: string): RoundRecord[] {
+  const rows = store.db.prepare('SELECT round, feedback, started_at FROM rounds WHERE task_id = ? ORDER BY round')
+    .all(taskId) as { round: number; feedback: string | null; started_at: number }[];
+  return rows.map((r) => ({ round: r.round, feedback: r.feedback, startedAt: iso(r.started_at) }));
 }
 
 export function latestDiff(store: Store, taskId: string): (TaskDiff & { id: number }) | null {

@@ -1,0 +1,77 @@
+// The adapter registry behind the protocol: adapters are validated against the chosen base model and,
+// once a runtime is loaded, hot-swapped into it. Without a runtime (a CLI command run in-process) only
+// the registry changes, and the next load picks the active versions up.
+import { ResponseError } from 'vscode-jsonrpc';
+import type { TandemPaths } from '../paths.js';
+import { ErrorCodes } from '../protocol/errors.js';
+import type { AdapterInfo, AdapterRef, ProgressEvent, Role } from '../protocol/types.js';
+import { checkAdapterFits } from '../runtime/adapter-check.js';
+import { AdapterRegistry, type RegistryOutcome } from '../runtime/adapter-registry.js';
+import { modelSha256 } from '../runtime/local-models.js';
+import type { ModelRuntime } from '../runtime/model-runtime.js';
+import { chooseBaseModel, type BaseModelChoice } from './base-model.js';
+
+export type ChosenBaseModel = BaseModelChoice & { sha256: string };
+
+export class AdapterService {
+  readonly registry: AdapterRegistry;
+  private chosen: Promise<ChosenBaseModel> | null = null;
+  private runtime: ModelRuntime | null = null;
+
+  constructor(private readonly paths: TandemPaths, private readonly env: NodeJS.ProcessEnv = process.env) {
+    this.registry = new AdapterRegistry({
+      registryFile: paths.adapterRegistry,
+      adaptersDir: paths.adapters,
+      validate: async (adapterPath) => checkAdapterFits(adapterPath, (await this.baseModel()).path),
+      baseModelSha: async () => (await this.baseModel()).sha256,
+    });
+  }
+
+  /** The base model adapters must fit, chosen once (and only when something needs it: listing does not). */
+  baseModel(progress?: (event: ProgressEvent) => void): Promise<ChosenBaseModel> {
+    this.chosen ??= chooseBaseModel(this.paths, this.env).then(async (choice) => ({
+      ...choice,
+      sha256: await modelSha256(this.paths.models, choice.path, (done, total) =>
+        progress?.({ id: 'base-sha', title: 'Checksumming the base model', done, total, unit: 'bytes', finished: done === total })),
+    }));
+    return this.chosen;
+  }
+
+  /** From now on, adapter changes are hot-swapped into this runtime. */
+  attach(runtime: ModelRuntime): void {
+    this.runtime = runtime;
+  }
+
+  list(role?: Role): AdapterInfo[] {
+    return this.registry.list(role);
+  }
+
+  async add(role: Role, path: string, progress?: (event: ProgressEvent) => void): Promise<AdapterInfo> {
+    await this.baseModel(progress); // the first checksum of a large model takes a while: show it
+    const added = unwrap(await this.registry.add(role, path));
+    await this.install(role, added);
+    return added;
+  }
+
+  async use(role: Role, version: number | null): Promise<AdapterRef> {
+    const ref = unwrap(this.registry.use(role, version));
+    await this.install(role, this.registry.active(role));
+    return ref;
+  }
+
+  remove(role: Role, version: number): void {
+    unwrap(this.registry.remove(role, version));
+  }
+
+  /** Hot-swap: the role's next generation uses the adapter; a running one finishes on the old. */
+  private async install(role: Role, adapter: AdapterInfo | null): Promise<void> {
+    if (!this.runtime) return;
+    const swapped = await this.runtime.setAdapter(role, adapter && { path: adapter.path, version: adapter.version, sha256: adapter.sha256 });
+    if (!swapped.ok) throw new ResponseError(ErrorCodes.BadAdapterFile, swapped.error.message);
+  }
+}
+
+export function unwrap<T>(outcome: RegistryOutcome<T>): T {
+  if (!outcome.ok) throw new ResponseError(outcome.code, outcome.message);
+  return outcome.value;
+}
