@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterInfo, ModelInfo } from '../../daemon/src/protocol/types.js';
 import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
-import { makeFakeGguf, sha256Of } from './helpers/fake-gguf.js';
+import { sha256Of } from './helpers/fake-gguf.js';
 import { startModelFileServer, type ModelFileServer } from './helpers/model-file-server.js';
 
 interface CliRun { code: number; stdout: string; stderr: string }
@@ -38,8 +38,14 @@ describe('tandem models / adapters CLI', () => {
 
   describe('models', () => {
     let server: ModelFileServer;
-    const model = makeFakeGguf(256 * 1024, 'cli');
-    before(async () => { server = await startModelFileServer({ '/m/tiny-coder.gguf': model }); });
+    let model: Buffer;
+    // A real (tiny, random-weight) model: `models use` checks the file's header and tensors.
+    before(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tandem-pull-fixture-'));
+      model = readFileSync((await writeFixtureModel(dir, { preset: 'tiny', seed: 5 })).modelPath);
+      rmSync(dir, { recursive: true, force: true });
+      server = await startModelFileServer({ '/m/tiny-coder.gguf': model });
+    });
     after(() => server.close());
 
     it('pulls, lists and chooses a base model', async () => {
@@ -68,7 +74,7 @@ describe('tandem models / adapters CLI', () => {
 
       const used = await tandem('models', 'use', file('notes.gguf', 'just some text'));
       assert.equal(used.code, 1);
-      assert.match(used.stderr, /notes\.gguf is not a GGUF file/);
+      assert.match(used.stderr, /notes\.gguf" is not a GGUF model file/);
       assert.ok(!existsSync(join(home, 'config.json')), 'the config is not touched');
     });
   });
