@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   server: () => import('./server.js'),
   store: () => import('./store.js'),
   export: () => import('./export.js'),
+  runtime: () => import('./runtime.js'),
 };
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import { readConfig, updateConfig } from '../config.js';
 import { tandemPaths } from '../paths.js';
 import { activeModelPath, findLocalModel, listLocalModels } from '../runtime/local-models.js';
 import { builtinCatalog } from '../runtime/model-catalog.js';
-import { checkGgufSignature } from '../runtime/gguf-signature.js';
+import { validateBaseModelFile } from '../runtime/gguf-validate.js';
 import { resolvePullSource } from '../runtime/model-source.js';
 import { adaptersCommands, type AdapterCommandDeps } from './adapters-commands.js';
 import { formatBytes, printFailure, printResult } from './cli-output.js';
@@ -83,11 +83,8 @@ const use: CliCommand = {
     if (positionals.length !== 1) return printFailure(json, 'give one model name or path', 2);
     const path = findLocalModel(paths.models, positionals[0]!, builtinCatalog);
     if (!path) return printFailure(json, `no local model "${positionals[0]}"; see \`tandem models list\` or pull it first`);
-    try {
-      await checkGgufSignature(path);
-    } catch (error) {
-      return printFailure(json, (error as Error).message);
-    }
+    const checked = await validateBaseModelFile(path);
+    if (!checked.ok) return printFailure(json, checked.error.message);
     updateConfig(paths.config, (config) => ({ ...config, model: path }));
     printResult(json, { model: path }, () => `Using ${path}`);
     return 0;

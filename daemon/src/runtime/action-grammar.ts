@@ -1,0 +1,40 @@
+// JSON-schema grammars for agent actions. Every string field gets a length bound when the schema
+// has none: a random or confused model can otherwise fill a string until the token budget runs out
+// (byte tokens also form invalid UTF-8), and the JSON never closes.
+import type { GbnfJsonSchema, Llama, LlamaGrammar } from 'node-llama-cpp';
+import type { ActionSchema } from '../agents/ports.js';
+
+export const DEFAULT_MAX_STRING_LENGTH = 4096;
+
+export class ActionGrammars {
+  private readonly cache = new Map<string, Promise<LlamaGrammar>>();
+
+  constructor(private readonly llama: Llama, private readonly maxStringLength = DEFAULT_MAX_STRING_LENGTH) {}
+
+  /** The grammar for a schema; made once per distinct schema, since building one costs milliseconds. */
+  forSchema(schema: ActionSchema): Promise<LlamaGrammar> {
+    const key = JSON.stringify(schema);
+    let grammar = this.cache.get(key);
+    if (!grammar) {
+      // The schema arrives as plain JSON at run time, so its literal type cannot be inferred here.
+      const bounded = boundStrings(schema, this.maxStringLength) as GbnfJsonSchema;
+      grammar = this.llama.createGrammarForJsonSchema(bounded as never);
+      grammar.catch(() => this.cache.delete(key)); // a bad schema is not cached; the caller sees its error
+      this.cache.set(key, grammar);
+    }
+    return grammar;
+  }
+}
+
+/** A copy of the schema where every `type: "string"` without `maxLength` gets one. */
+export function boundStrings(schema: unknown, maxLength: number): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => boundStrings(item, maxLength));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    // `enum` and `const` hold values, not schemas.
+    copy[key] = key === 'enum' || key === 'const' ? value : boundStrings(value, maxLength);
+  }
+  if (copy.type === 'string' && copy.maxLength === undefined && copy.enum === undefined && copy.const === undefined) copy.maxLength = maxLength;
+  return copy;
+}
