@@ -12,6 +12,7 @@ export interface TimedCall {
   lastToken: number;
   tokensIn: number;
   tokensReused: number;
+  text: string;
 }
 
 export class TimedModel implements ModelPort {
@@ -48,7 +49,7 @@ export class TimedModel implements ModelPort {
     const ended = performance.now();
     this.calls.push({
       task: this.task, role: request.role, firstToken: first ?? started, lastToken: last ?? ended,
-      tokensIn: result.tokensIn, tokensReused: result.tokensReused,
+      tokensIn: result.tokensIn, tokensReused: result.tokensReused, text: result.text,
     });
     return result;
   }

@@ -17,10 +17,9 @@ import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
 import type { FixturePreset } from '../../daemon/src/runtime/fixture-presets.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { makeSite, taskOnSite, type HarnessSite } from '../integration/support/git-store-harness.js';
-import { median, NoopRecorder, orchestratorPrefixReuse, roleSwitches, TimedModel, timedRecorder } from './agent-timing.js';
+import { median, NoopRecorder, orchestratorPrefixReuse, roleSwitches, TimedModel, timedRecorder, type TimedCall } from './agent-timing.js';
 
-const TASKS = Number(process.env.TANDEM_BENCH_AGENT_TASKS ?? 6); // per run; each pair runs them with and without the store
-const PAIRS = Number(process.env.TANDEM_BENCH_AGENT_PAIRS ?? 3);
+const TASKS = Number(process.env.TANDEM_BENCH_AGENT_TASKS ?? 20); // each run with and without the store
 const PRESET = (process.env.TANDEM_BENCH_AGENT_PRESET ?? 'tiny') as FixturePreset;
 const FIXTURE_SEED = 3; // the agents fuzz's: its random orchestrator delegates now and then
 
@@ -30,22 +29,23 @@ const REPO: Record<string, string> = {
   'docs/notes.md': '- keep it small\n',
 };
 
-// Hot sampling with room to delegate, so both roles take turns; budgets keep each task short.
+// Room for the orchestrator to write a delegation out (the fixture's take 100-350 tokens at these
+// temperatures), so both roles take turns; the worker's budget is small, its random actions mostly cut.
 const configFor = (task: number): Partial<AgentConfig> => ({
-  task: { steps: 12, tokens: 3000 },
-  subtask: { steps: 4, tokens: 1000 },
-  maxTokens: { orchestrator: 160, worker: 96 },
+  task: { steps: 12, tokens: 8000 },
+  subtask: { steps: 3, tokens: 1000 },
+  maxTokens: { orchestrator: 400, worker: 96 },
   noProgressLimit: 3,
-  temperature: 2.5 + (task % 3) * 0.5,
+  temperature: 1 + (task % 2) * 0.5,
   seed: 101 + task * 7919,
 });
 
-interface RunTotals { steps: number; seconds: number }
+interface RunTotals { steps: number; seconds: number; cpuSeconds: number }
 
 export async function run(): Promise<Record<string, number | string>> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-agent-'));
   const bar = new ProgressBar();
-  const total = 1 + PAIRS * 2 * TASKS;
+  const total = 1 + 2 * TASKS;
   let done = 0;
   const tick = () => bar.update({ id: 'bench-agent', title: 'agent bench: tasks', done: ++done, total, unit: 'records', finished: done === total });
   let site: HarnessSite | null = null;
@@ -67,37 +67,44 @@ export async function run(): Promise<Record<string, number | string>> {
     const storeTime = { ms: 0 };
     const withStore = timedRecorder(site.recorder, storeTime);
 
-    const runTasks = async (name: string, recorder: TrajectoryRecorder, count: number): Promise<RunTotals> => {
-      const totals: RunTotals = { steps: 0, seconds: 0 };
-      for (let task = 0; task < count; task++) {
-        const taskId = `${name}-${task}`;
-        const harness = await taskOnSite(site!, taskId);
-        model.task = taskId;
-        const started = performance.now();
-        const result = await runTask(
-          { model, recorder, workspace: harness.workspace, tools: harness.tools, config: configFor(task) },
-          { taskId, prompt: 'Improve the greeting and document it.', repoPath: site!.repo },
-        );
-        totals.seconds += (performance.now() - started) / 1000;
-        totals.steps += result.usage.steps;
-        await harness.cleanup();
-        tick();
+    // Each task starts from the same KV caches, so with the same seeds both runs of a task generate the
+    // same tokens (a different cached prefix changes how the prompt is batched, and so the last bits of
+    // the logits). The same task ids keep paths in tool results the same too.
+    const resetCaches = async (): Promise<void> => {
+      for (const role of ['orchestrator', 'worker'] as const) {
+        await runtime!.generate({ role, messages: [{ role: 'user', content: 'reset' }], schema: RESET_SCHEMA, maxTokens: 1, temperature: 0 });
       }
-      return totals;
+    };
+    const runOne = async (index: number, recorder: TrajectoryRecorder, into: RunTotals): Promise<void> => {
+      const taskId = `task-${index}`;
+      const harness = await taskOnSite(site!, taskId);
+      await resetCaches();
+      model.task = `${recorder === withStore ? 'store' : 'none'}:${taskId}`;
+      const [started, cpu] = [performance.now(), process.cpuUsage()];
+      const result = await runTask(
+        { model, recorder, workspace: harness.workspace, tools: harness.tools, config: configFor(index) },
+        { taskId, prompt: 'Improve the greeting and document it.', repoPath: site!.repo },
+      );
+      const used = process.cpuUsage(cpu);
+      into.seconds += (performance.now() - started) / 1000;
+      into.cpuSeconds += (used.user + used.system) / 1e6;
+      into.steps += result.usage.steps;
+      await harness.cleanup();
+      tick();
     };
 
-    await runTasks('warmup', new NoopRecorder(), 1);
+    await runOne(-1, new NoopRecorder(), { steps: 0, seconds: 0, cpuSeconds: 0 }); // warm-up
     model.calls.length = 0;
     storeTime.ms = 0;
-    const store: RunTotals = { steps: 0, seconds: 0 };
-    const noop: RunTotals = { steps: 0, seconds: 0 };
-    const add = (into: RunTotals, run: RunTotals) => { into.steps += run.steps; into.seconds += run.seconds; };
-    // Interleaved, alternating which goes first, so the machine's other load falls on both alike.
-    for (let pair = 0; pair < PAIRS; pair++) {
-      const storeFirst = pair % 2 === 0;
-      if (storeFirst) add(store, await runTasks(`store-${pair}`, withStore, TASKS));
-      add(noop, await runTasks(`noop-${pair}`, new NoopRecorder(), TASKS));
-      if (!storeFirst) add(store, await runTasks(`store-${pair}`, withStore, TASKS));
+    const store: RunTotals = { steps: 0, seconds: 0, cpuSeconds: 0 };
+    const noop: RunTotals = { steps: 0, seconds: 0, cpuSeconds: 0 };
+    // Each task runs with and without the store back to back, alternating which goes first, so the
+    // machine's other load falls on both alike.
+    for (let index = 0; index < TASKS; index++) {
+      const storeFirst = index % 2 === 0;
+      if (storeFirst) await runOne(index, withStore, store);
+      await runOne(index, new NoopRecorder(), noop);
+      if (!storeFirst) await runOne(index, withStore, store);
     }
 
     const switches = roleSwitches(model.calls);
@@ -105,9 +112,10 @@ export async function run(): Promise<Record<string, number | string>> {
     const noopRate = noop.steps / noop.seconds;
     return {
       preset: PRESET,
-      tasks: PAIRS * TASKS,
+      tasks: TASKS,
       steps_with_store: store.steps,
       steps_without_store: noop.steps,
+      same_generations: sameGenerations(model.calls) ? 'yes' : 'no',
       steps_per_s: round(storeRate),
       steps_per_s_without_store: round(noopRate),
       role_switches: switches.length,
@@ -115,6 +123,7 @@ export async function run(): Promise<Record<string, number | string>> {
       prefix_reuse: round(orchestratorPrefixReuse(model.calls)),
       record_ms_per_step: round(storeTime.ms / Math.max(1, store.steps)),
       record_overhead: round(storeRate / noopRate),
+      record_overhead_cpu: round((store.steps / store.cpuSeconds) / (noop.steps / noop.cpuSeconds)),
     };
   } finally {
     await runtime?.dispose();
@@ -124,3 +133,20 @@ export async function run(): Promise<Record<string, number | string>> {
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+const RESET_SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' } } };
+
+/** Whether each task generated exactly the same text with the store as without it. */
+function sameGenerations(calls: TimedCall[]): boolean {
+  const texts = new Map<string, string[]>();
+  for (const call of calls) {
+    const list = texts.get(call.task) ?? [];
+    list.push(call.text);
+    texts.set(call.task, list);
+  }
+  for (const [task, list] of texts) {
+    if (!task.startsWith('store:')) continue;
+    if (JSON.stringify(texts.get(`none:${task.slice('store:'.length)}`)) !== JSON.stringify(list)) return false;
+  }
+  return true;
+}
