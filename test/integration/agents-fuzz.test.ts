@@ -4,6 +4,7 @@
 // ends within its budget, records its stop, writes nothing outside its worktree (checked on disk) and
 // leaves the user's files, index and HEAD alone.
 import assert from 'node:assert/strict';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,29 @@ describe('agents fuzz: the fixture model on real repositories, store and worktre
     assert.ok(report.okToolCalls > 0, 'no tool call ever succeeded');
     assert.ok(report.maxTaskSteps <= 10);
   });
+});
+
+// The on-disk checks themselves: a write they should catch is caught.
+describe('agents fuzz: the on-disk checks', () => {
+  const escapes: Record<string, (worktree: string, repo: string) => void> = {
+    'a file beside the worktrees': (worktree) => writeFileSync(join(worktree, '..', 'escaped.txt'), 'x'),
+    'a file in the sentinel folder': (_worktree, repo) => writeFileSync(join(repo, '..', 'sentinel', 'keep.txt'), 'changed\n'),
+    'the user\'s index': (_worktree, repo) => appendFileSync(join(repo, '.git', 'index'), 'x'),
+    'a new file in the user\'s tree': (_worktree, repo) => writeFileSync(join(repo, 'docs', 'new.md'), 'x'),
+  };
+  for (const [what, escape] of Object.entries(escapes)) {
+    it(`catch a write to ${what}`, async () => {
+      const sites = new FuzzSites(1);
+      try {
+        const harness = await sites.factory('escape', SAMPLE_REPO);
+        escape(harness.workspace.root, harness.repoPath);
+        await harness.cleanup();
+        await assert.rejects(sites.checkTask(0, harness), /changed files outside its worktree/);
+      } finally {
+        sites.close();
+      }
+    });
+  }
 });
 
 // The fixture model seldom writes a worker action out in full within a small budget, so the worker's

@@ -3,24 +3,27 @@
 // worktree shows up on disk, whatever the tools reported: the user's files, index and HEAD, the
 // sentinel folder beside the worktrees, and the folders above them.
 import assert from 'node:assert/strict';
+import { dirname, relative } from 'node:path';
 import type { AgentHarness, HarnessFactory } from '../../agents/harness.js';
 import { makeSite, taskOnSite, type HarnessSite } from './git-store-harness.js';
 import { git } from './temp-repo.js';
 import { snapshotTree, treeChanges, unexpectedChanges, type TreeSnapshot } from './tree-snapshot.js';
 
-const REPO_GIT = 'a/b/c/repo/.git/';
-const STORE = 'a/b/c/store/';
-
 // Git adds objects when it computes a task's diff (through a private index), and deleting the task's
 // branch may write packed-refs (the refs themselves are compared below); the store changes every step.
-const mayChange = (path: string): boolean =>
-  path.startsWith(`${REPO_GIT}objects/`) || path === `${REPO_GIT}packed-refs` || path.startsWith(STORE);
+function expectedChanges(site: HarnessSite): (path: string) => boolean {
+  const gitDir = `${relative(site.root, site.repo)}/.git/`;
+  const storeDir = `${relative(site.root, dirname(site.store.path))}/`;
+  return (path) => path.startsWith(`${gitDir}objects/`) || path === `${gitDir}packed-refs` || path.startsWith(storeDir);
+}
+
 const userRefs = (repo: string): string => git(repo, ['for-each-ref', '--format=%(refname) %(objectname)']);
 
 export class FuzzSites {
   private site: HarnessSite | null = null;
   private tasksOnSite = 0;
   private before: TreeSnapshot | null = null;
+  private mayChange: (path: string) => boolean = () => false;
   /** The site's branches and tags when it was made; no task may leave one behind or move one. */
   private refs = '';
   sitesMade = 0;
@@ -32,12 +35,13 @@ export class FuzzSites {
       this.site?.remove();
       this.site = makeSite(files);
       this.refs = userRefs(this.site.repo);
+      this.mayChange = expectedChanges(this.site);
       this.tasksOnSite = 0;
       this.sitesMade++;
     }
     this.tasksOnSite++;
     const site = this.site;
-    this.before = snapshotTree(site.root, { presenceOnly: mayChange });
+    this.before = snapshotTree(site.root, { presenceOnly: this.mayChange });
     return taskOnSite(site, taskId);
   };
 
@@ -45,9 +49,9 @@ export class FuzzSites {
   readonly checkTask = async (index: number, harness: AgentHarness): Promise<void> => {
     const site = this.site!;
     const before = this.before!;
-    const after = snapshotTree(site.root, { presenceOnly: mayChange });
+    const after = snapshotTree(site.root, { presenceOnly: this.mayChange });
     // The user's files, .git/index and .git/HEAD are compared byte for byte here, the sentinel folder too.
-    const unexpected = unexpectedChanges(treeChanges(before, after), mayChange);
+    const unexpected = unexpectedChanges(treeChanges(before, after), this.mayChange);
     assert.deepEqual(unexpected, [], `task ${index} changed files outside its worktree ${harness.workspace.root}`);
     assert.equal(userRefs(site.repo), this.refs, `task ${index} left or moved a branch`);
   };
