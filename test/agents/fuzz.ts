@@ -8,15 +8,18 @@ import { agentConfig, type AgentConfig } from '../../daemon/src/agents/agent-con
 import type { ModelPort } from '../../daemon/src/agents/ports.js';
 import { runTask } from '../../daemon/src/agents/task-runner.js';
 import type { StopReason, TaskState } from '../../daemon/src/protocol/types.js';
-import type { HarnessFactory } from './harness.js';
+import type { AgentHarness, HarnessFactory } from './harness.js';
 import { SAMPLE_FILES } from './scenario-kit.js';
 
 export interface FuzzOptions {
   tasks: number;
   factory: HarnessFactory;
   makeModel: (index: number) => ModelPort;
-  config: Partial<AgentConfig>;
+  /** The same for every task, or per task (to vary the sampling seed, say). */
+  config: Partial<AgentConfig> | ((index: number) => Partial<AgentConfig>);
   files?: Record<string, string>;
+  /** Checks a task's surroundings after its harness was cleaned up (the filesystem, say); throws to fail. */
+  checkTask?: (index: number, harness: AgentHarness) => Promise<void>;
   /** Called after each task, for a progress bar. */
   onTask?: (index: number) => void;
 }
@@ -28,22 +31,25 @@ export interface FuzzReport {
   steps: number;
   okToolCalls: number;
   maxTaskSteps: number;
+  /** Calls per tool the model produced, and how many of them succeeded. */
+  tools: Record<string, { calls: number; ok: number }>;
 }
 
 const ENDED: TaskState[] = ['review', 'finished', 'failed', 'cancelled'];
 const WRITING_TOOLS = new Set(['write_file', 'edit_file']);
 
 export async function fuzzTasks(options: FuzzOptions): Promise<FuzzReport> {
-  const config = agentConfig(options.config);
   const files = options.files ?? SAMPLE_FILES;
-  const report: FuzzReport = { states: {}, stopReasons: {}, subtaskStops: {}, steps: 0, okToolCalls: 0, maxTaskSteps: 0 };
+  const report: FuzzReport = { states: {}, stopReasons: {}, subtaskStops: {}, steps: 0, okToolCalls: 0, maxTaskSteps: 0, tools: {} };
   for (let index = 0; index < options.tasks; index++) {
     const taskId = `fuzz-${index}`;
+    const overrides = typeof options.config === 'function' ? options.config(index) : options.config;
+    const config = agentConfig(overrides);
     const harness = await options.factory(taskId, files);
     const model = options.makeModel(index);
     try {
       const result = await runTask(
-        { model, recorder: harness.recorder, workspace: harness.workspace, tools: harness.tools, config: options.config },
+        { model, recorder: harness.recorder, workspace: harness.workspace, tools: harness.tools, config: overrides },
         { taskId, prompt: 'Improve the sample repository.', repoPath: harness.repoPath },
       );
       const where = `task ${index} (${taskId}, ${result.stopReason}: ${result.detail})`;
@@ -82,9 +88,15 @@ export async function fuzzTasks(options: FuzzOptions): Promise<FuzzReport> {
       report.steps += steps.length;
       report.okToolCalls += calls.filter((c) => c.ok).length;
       report.maxTaskSteps = Math.max(report.maxTaskSteps, steps.length);
+      for (const call of calls) {
+        const tally = (report.tools[call.tool] ??= { calls: 0, ok: 0 });
+        tally.calls++;
+        if (call.ok) tally.ok++;
+      }
     } finally {
       await harness.cleanup();
     }
+    await options.checkTask?.(index, harness);
     options.onTask?.(index);
   }
   return report;

@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   store: () => import('./store.js'),
   export: () => import('./export.js'),
   runtime: () => import('./runtime.js'),
+  agent: () => import('./agent.js'),
 };
 
 async function main(): Promise<void> {
