@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentConfig } from '../../daemon/src/agents/agent-config.js';
+import { FIXTURE_AGENT_CONFIG } from '../../daemon/src/services/agent-settings.js';
 import { WORKER_TOOLS } from '../../daemon/src/agents/action-schemas.js';
 import { ProgressBar } from '../../daemon/src/cli/progress-bar.js';
 import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
@@ -42,7 +43,9 @@ const configFor = (index: number): Partial<AgentConfig> => {
   return {
     task: roomy ? { steps: 8, tokens: 1200 } : { steps: 4, tokens: 1600 },
     subtask: { steps: 4, tokens: 600 },
-    maxTokens: { orchestrator: roomy ? 160 : 40, worker: 64 },
+    maxTokens: { orchestrator: roomy ? 160 : 40, worker: 96 },
+    // The daemon's short fixture fields: a random model then closes its actions, and the worker acts.
+    fieldLimits: FIXTURE_AGENT_CONFIG.fieldLimits!,
     noProgressLimit: 3,
     temperature: TEMPERATURES[index % TEMPERATURES.length],
     seed: 1 + index * 7919,
