@@ -136,7 +136,7 @@ function renderList(): void {
     open.addEventListener('click', () => void select(task.id, false));
     const replayButton = h('button', { type: 'button', class: 'task-replay', title: 'Replay step by step', disabled: live }, 'Replay');
     replayButton.addEventListener('click', () => void select(task.id, true));
-    return h('li', { class: `task state-${task.state}` }, open, h('span', { class: 'task-state' }, task.state), replayButton);
+    return h('li', { class: `task state-${task.state}` }, open, h('span', { class: 'task-badge' }, task.state), replayButton);
   }));
 }
 
