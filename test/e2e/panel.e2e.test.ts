@@ -20,7 +20,11 @@ import { workbenchUrl } from './harness/workbench-page.js';
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const withoutDaemon = process.env.TANDEM_TESTS_WITHOUT_DAEMON === '1';
 const daemonIt = withoutDaemon ? it.skip : it;
-const MAX_ATTEMPTS = 40;
+/** As in test/vscode/suite/tandem-api.ts: the fixture reaches review in about one task of ten. */
+const MAX_ATTEMPTS = 80;
+/** TANDEM_E2E_SCREENSHOTS=1 also saves the panel and the diff editor of a passing run, to look at. */
+const keepScreenshots = process.env.TANDEM_E2E_SCREENSHOTS === '1';
+const screenshotDir = join(repoRoot, '.tandem-test');
 
 describe('Tandem in the browser (code-server + chromium)', function () {
   this.timeout(15 * 60_000);
@@ -50,10 +54,7 @@ describe('Tandem in the browser (code-server + chromium)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !page) return;
-    const dir = join(repoRoot, '.tandem-test');
-    mkdirSync(dir, { recursive: true });
-    const shot = join(dir, `e2e-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    const shot = await screenshot(page, this.currentTest.title);
     console.error(`screenshot of the failure: ${shot}`);
     if (daemon) console.error(`daemon output:\n${daemon.output().slice(-4000)}`);
   });
@@ -86,6 +87,7 @@ describe('Tandem in the browser (code-server + chromium)', function () {
       const detail = await client.request(TaskGet, { taskId: task });
       assert.ok(await panel.locator('.timeline .step').count() >= 2, 'the orchestrator and the worker both took steps');
       assert.ok(await panel.locator('.timeline .subtask .step').count() >= 1, 'worker steps are nested under the delegation');
+      if (keepScreenshots) console.log(`      panel: ${await screenshot(page, 'panel-in-review')}`);
 
       // The agent's version, read before approving: the worktree goes once every file has a verdict.
       const file = detail.diff!.files.find((f) => f.status !== 'deleted') ?? detail.diff!.files[0]!;
@@ -101,6 +103,7 @@ describe('Tandem in the browser (code-server + chromium)', function () {
       const diffEditor = page.locator('.editor-instance .monaco-diff-editor').first();
       await diffEditor.waitFor();
       assert.match(await page.locator('.tab.active').first().innerText(), /Tandem: original ↔ agent/);
+      if (keepScreenshots) console.log(`      diff: ${await screenshot(page, 'diff-from-changes-view')}`);
 
       await runCommand(page, 'Tandem: Approve File');
       const onDisk = () => (existsSync(workspaceFile) ? readFileSync(workspaceFile, 'utf8') : null);
@@ -133,6 +136,13 @@ async function typeTasksUntilReview(panel: FrameLocator, client: DaemonClient): 
     endings.push(`${task!.state}/${task!.stopReason ?? '-'}`);
   }
   throw new Error(`No task reached review in ${MAX_ATTEMPTS} attempts; they ended: ${endings.join(', ')}.`);
+}
+
+async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `e2e-${name.replace(/\W+/g, '-')}.png`);
+  await page.screenshot({ path, fullPage: true }).catch(() => {});
+  return path;
 }
 
 async function runCommand(page: Page, title: string): Promise<void> {
