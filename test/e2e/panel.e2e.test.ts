@@ -14,14 +14,13 @@ import { launchBrowser } from './harness/browser.js';
 import { startCodeServer, type CodeServer } from './harness/code-server.js';
 import { startTestDaemon, type TestDaemon } from './harness/daemon-process.js';
 import { ensureE2eTools } from './harness/e2e-cache.js';
+import { attemptPrompt, attemptsLine, MAX_ATTEMPTS, noReviewError } from './harness/fixture-attempts.js';
 import { makeTestRepo } from './harness/test-repo.js';
 import { workbenchUrl } from './harness/workbench-page.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const withoutDaemon = process.env.TANDEM_TESTS_WITHOUT_DAEMON === '1';
 const daemonIt = withoutDaemon ? it.skip : it;
-/** As in test/vscode/suite/tandem-api.ts: the fixture reaches review in about one task of ten. */
-const MAX_ATTEMPTS = 80;
 /** TANDEM_E2E_SCREENSHOTS=1 also saves the panel and the diff editor of a passing run, to look at. */
 const keepScreenshots = process.env.TANDEM_E2E_SCREENSHOTS === '1';
 const screenshotDir = join(repoRoot, '.tandem-test');
@@ -115,11 +114,11 @@ describe('Tandem in the browser (code-server + chromium)', function () {
   });
 });
 
-/** The random fixture model reaches review in about one task of ten: type distinct tasks until one does. */
+/** The random fixture model seldom reaches review: type distinct tasks until one does (see fixture-attempts.ts). */
 async function typeTasksUntilReview(panel: FrameLocator, client: DaemonClient): Promise<string> {
   const endings: string[] = [];
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const prompt = `Make greet() in greet.js say "Hi" instead of "Hello" (attempt ${attempt}).`;
+    const prompt = attemptPrompt(attempt);
     await panel.locator('#prompt').fill(prompt);
     await panel.locator('#prompt').press('Control+Enter');
     await panel.locator('#task-heading', { hasText: `(attempt ${attempt})` }).waitFor();
@@ -130,12 +129,12 @@ async function typeTasksUntilReview(panel: FrameLocator, client: DaemonClient): 
     assert.equal(task?.prompt, prompt, 'the panel started the task it shows');
     if (task!.state === 'review') {
       assert.match(await ended.getAttribute('class') ?? '', /state-review/, 'the panel shows the task waiting for review');
-      console.log(`      (the fixture model reached review on attempt ${attempt} of at most ${MAX_ATTEMPTS}; before it: ${endings.join(', ') || 'none'})`);
+      console.log(attemptsLine(attempt, endings));
       return task!.id;
     }
     endings.push(`${task!.state}/${task!.stopReason ?? '-'}`);
   }
-  throw new Error(`No task reached review in ${MAX_ATTEMPTS} attempts; they ended: ${endings.join(', ')}.`);
+  throw noReviewError(endings);
 }
 
 async function screenshot(page: Page, name: string): Promise<string> {

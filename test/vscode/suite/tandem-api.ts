@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { TandemApi } from '../../../extension/src/extension.js';
 import { TaskGet } from '../../../daemon/src/protocol/messages.js';
 import type { TaskDetail, TaskState, TaskSummary } from '../../../daemon/src/protocol/types.js';
+import { attemptPrompt, attemptsLine, MAX_ATTEMPTS, noReviewError } from '../../e2e/harness/fixture-attempts.js';
 
 export async function tandem(): Promise<TandemApi> {
   const extension = vscode.extensions.getExtension<TandemApi>('tandem-dev.tandem');
@@ -36,29 +37,24 @@ export async function settled(api: TandemApi, taskId: string): Promise<TaskDetai
   }
 }
 
-/**
- * The random-weight fixture model reaches review in about one task of ten (6 of 60 measured, ~1.7 s
- * each on 2 cores): try distinct prompts, boundedly. 80 attempts miss with a chance of 0.9^80 ≈ 0.02%.
- */
-export const MAX_ATTEMPTS = 80;
 
 /**
  * Starts tasks through the `tandem.startTask` command until one waits for review, and says how many
  * it took. Tasks that ended otherwise are reported with their stop reasons if none gets there.
  */
-export async function taskInReview(api: TandemApi, repoPath: string, prompt: string): Promise<{ task: TaskSummary; detail: TaskDetail; attempts: number }> {
+export async function taskInReview(api: TandemApi, repoPath: string): Promise<{ task: TaskSummary; detail: TaskDetail; attempts: number }> {
   const endings: string[] = [];
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const task = await vscode.commands.executeCommand<TaskSummary>('tandem.startTask', { repoPath, prompt: `${prompt} (attempt ${attempt})` });
+    const task = await vscode.commands.executeCommand<TaskSummary>('tandem.startTask', { repoPath, prompt: attemptPrompt(attempt) });
     if (!task?.id) throw new Error('tandem.startTask returned no task.');
     const detail = await settled(api, task.id);
     if (detail.state === 'review' && detail.diff && detail.diff.files.length > 0) {
-      report(`      (the fixture model reached review on attempt ${attempt} of at most ${MAX_ATTEMPTS}; before it: ${endings.join(', ') || 'none'})`);
+      report(attemptsLine(attempt, endings));
       return { task, detail, attempts: attempt };
     }
     endings.push(`${detail.state}/${detail.stopReason ?? '-'}`);
   }
-  throw new Error(`No task reached review in ${MAX_ATTEMPTS} attempts; they ended: ${endings.join(', ')}.`);
+  throw noReviewError(endings);
 }
 
 /** A line in the run's output: the extension host's console reaches no terminal, the runner prints this file. */
