@@ -1,5 +1,6 @@
 // Needs the real daemon with the fixture model: the runner starts it (see test/e2e/run-vscode-tests.ts).
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -32,6 +33,13 @@ describe('@daemon a task from a command to the user\'s files', function () {
     }
     const after = await api.ctx.client().request(TaskGet, { taskId: task.id });
     assert.equal(after.state, 'applied');
+
+    // The user commits the approved change on the default branch: the scan records it as merged, once.
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repoPath, stdio: 'pipe' });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'Take the agent\'s change');
+    assert.deepEqual(await vscode.commands.executeCommand('tandem.scanMergedChanges'), { merged: 1, reverted: 0 });
+    assert.deepEqual(await vscode.commands.executeCommand('tandem.scanMergedChanges'), { merged: 0, reverted: 0 });
   });
 
   it('rejecting records the reason and sends it back to the agents as a new round', async () => {
