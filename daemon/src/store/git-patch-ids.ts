@@ -13,7 +13,8 @@ const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv'];
 export async function branchPatchIds(repoPath: string, refs: string[], sinceSeconds: number, reverse: boolean): Promise<Map<string, string[]>> {
   // -R swaps the sides but not the prefixes; swap them back so paths read a/... b/... as in a forward diff.
   const prefixes = reverse ? ['-R', '--src-prefix=b/', '--dst-prefix=a/'] : ['--src-prefix=a/', '--dst-prefix=b/'];
-  const log = ['-c', 'log.showSignature=false', 'log', ...refs, `--since=${sinceSeconds}`, '--pretty=medium', '-p',
+  // Paths unquoted, as the workspace writes the diffs it applies: patch-id hashes the path as printed.
+  const log = ['-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', ...refs, `--since=${sinceSeconds}`, '--pretty=medium', '-p',
     '--diff-merges=first-parent', ...DIFF_FLAGS, ...prefixes, '--'];
   const output = await pipeGit(repoPath, log, ['patch-id', '--stable']);
   const ids = new Map<string, string[]>();
