@@ -89,7 +89,10 @@ describe('Tandem in the browser (code-server + chromium)', function () {
       if (keepScreenshots) console.log(`      panel: ${await screenshot(page, 'panel-in-review')}`);
 
       // The agent's version, read before approving: the worktree goes once every file has a verdict.
-      const file = detail.diff!.files.find((f) => f.status !== 'deleted') ?? detail.diff!.files[0]!;
+      // The fixture names files at random: take one whose name no other name contains, so the row is unambiguous.
+      const files = detail.diff!.files;
+      const distinct = files.filter((f) => !files.some((g) => g !== f && g.path.includes(f.path)));
+      const file = distinct.find((f) => f.status !== 'deleted') ?? distinct[0] ?? files[0]!;
       const agentVersion = file.status === 'deleted' ? null : readFileSync(join(detail.worktreePath!, file.path), 'utf8');
       const workspaceFile = join(workspace, file.path);
       const before = existsSync(workspaceFile) ? readFileSync(workspaceFile, 'utf8') : null;
