@@ -89,10 +89,11 @@ describe('Tandem in the browser (code-server + chromium)', function () {
       if (keepScreenshots) console.log(`      panel: ${await screenshot(page, 'panel-in-review')}`);
 
       // The agent's version, read before approving: the worktree goes once every file has a verdict.
-      // The fixture names files at random: take one whose name no other name contains, so the row is unambiguous.
+      // The fixture names files at random: prefer a name that shows as typed (no control characters or
+      // edge spaces), so its row is found by exact text, and a file that still exists after the change.
       const files = detail.diff!.files;
-      const distinct = files.filter((f) => !files.some((g) => g !== f && g.path.includes(f.path)));
-      const file = distinct.find((f) => f.status !== 'deleted') ?? distinct[0] ?? files[0]!;
+      const plain = files.filter((f) => f.path === f.path.trim() && !/[\u0000-\u001f\u007f]/.test(f.path));
+      const file = plain.find((f) => f.status !== 'deleted') ?? plain[0] ?? files[0]!;
       const agentVersion = file.status === 'deleted' ? null : readFileSync(join(detail.worktreePath!, file.path), 'utf8');
       const workspaceFile = join(workspace, file.path);
       const before = existsSync(workspaceFile) ? readFileSync(workspaceFile, 'utf8') : null;
@@ -101,7 +102,7 @@ describe('Tandem in the browser (code-server + chromium)', function () {
       await runCommand(page, 'Tandem: Show Changes');
       const sidebar = page.locator('.part.sidebar');
       await sidebar.locator('.monaco-list-row', { hasText: detail.prompt }).waitFor();
-      await sidebar.locator('.monaco-list-row[aria-level="2"]', { hasText: file.path }).first().click();
+      await sidebar.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.getByText(file.path, { exact: true }) }).click();
       const diffEditor = page.locator('.editor-instance .monaco-diff-editor').first();
       await diffEditor.waitFor();
       assert.match(await page.locator('.tab.active').first().innerText(), /Tandem: original ↔ agent/);
