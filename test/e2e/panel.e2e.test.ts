@@ -3,20 +3,27 @@
 // approve, and find the file changed on disk. A screenshot is saved when a test fails.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
+import { tandemPaths } from '../../daemon/src/paths.js';
+import { TaskGet, TaskList } from '../../daemon/src/protocol/messages.js';
 import { launchBrowser } from './harness/browser.js';
 import { startCodeServer, type CodeServer } from './harness/code-server.js';
 import { startTestDaemon, type TestDaemon } from './harness/daemon-process.js';
 import { ensureE2eTools } from './harness/e2e-cache.js';
+import { attemptPrompt, attemptsLine, MAX_ATTEMPTS, noReviewError } from './harness/fixture-attempts.js';
 import { makeTestRepo } from './harness/test-repo.js';
 import { workbenchUrl } from './harness/workbench-page.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const withoutDaemon = process.env.TANDEM_TESTS_WITHOUT_DAEMON === '1';
 const daemonIt = withoutDaemon ? it.skip : it;
+/** TANDEM_E2E_SCREENSHOTS=1 also saves the panel and the diff editor of a passing run, to look at. */
+const keepScreenshots = process.env.TANDEM_E2E_SCREENSHOTS === '1';
+const screenshotDir = join(repoRoot, '.tandem-test');
 
 describe('Tandem in the browser (code-server + chromium)', function () {
   this.timeout(15 * 60_000);
@@ -46,10 +53,7 @@ describe('Tandem in the browser (code-server + chromium)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !page) return;
-    const dir = join(repoRoot, '.tandem-test');
-    mkdirSync(dir, { recursive: true });
-    const shot = join(dir, `e2e-${this.currentTest.title.replace(/\W+/g, '-')}.png`);
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    const shot = await screenshot(page, this.currentTest.title);
     console.error(`screenshot of the failure: ${shot}`);
     if (daemon) console.error(`daemon output:\n${daemon.output().slice(-4000)}`);
   });
@@ -72,30 +76,77 @@ describe('Tandem in the browser (code-server + chromium)', function () {
   });
 
   daemonIt('runs a typed task live, opens its diff from the Changes view, and approving changes the file on disk', async () => {
-    const before = readFileSync(join(workspace, 'greet.js'), 'utf8');
     await runCommand(page, 'Tandem: Open Panel');
     const panel = panelFrame(page);
     await panel.locator('.connection', { hasText: 'connected' }).waitFor();
-    await panel.locator('#prompt').fill('In greet.js, make greet() say "Hi" instead of "Hello".');
-    await panel.locator('#start').click();
-    await panel.locator('.step').first().waitFor(); // steps appear while the task runs
-    await panel.locator('.task-state.state-review').waitFor({ timeout: 10 * 60_000 });
-    assert.ok(await panel.locator('.step').count() >= 2, 'the orchestrator and the worker both took steps');
+    const client = await connectToDaemon({ paths: tandemPaths({ TANDEM_HOME: daemon!.tandemHome }) });
+    assert.ok(client, 'the test reaches the daemon too, to check what the panel shows');
+    try {
+      const task = await typeTasksUntilReview(panel, client);
+      const detail = await client.request(TaskGet, { taskId: task });
+      assert.ok(await panel.locator('.timeline .step').count() >= 2, 'the orchestrator and the worker both took steps');
+      assert.ok(await panel.locator('.timeline .subtask .step').count() >= 1, 'worker steps are nested under the delegation');
+      if (keepScreenshots) console.log(`      panel: ${await screenshot(page, 'panel-in-review')}`);
 
-    await runCommand(page, 'Tandem: Show Changes');
-    const file = page.locator('.pane-body .monaco-list-row', { hasText: 'greet.js' });
-    await file.click();
-    await page.locator('.monaco-diff-editor').first().waitFor();
+      // The agent's version, read before approving: the worktree goes once every file has a verdict.
+      // The fixture names files at random: prefer a name that shows as typed (no control characters or
+      // edge spaces), so its row is found by exact text, and a file that still exists after the change.
+      const files = detail.diff!.files;
+      const plain = files.filter((f) => f.path === f.path.trim() && !/[\u0000-\u001f\u007f]/.test(f.path));
+      const file = plain.find((f) => f.status !== 'deleted') ?? plain[0] ?? files[0]!;
+      const agentVersion = file.status === 'deleted' ? null : readFileSync(join(detail.worktreePath!, file.path), 'utf8');
+      const workspaceFile = join(workspace, file.path);
+      const before = existsSync(workspaceFile) ? readFileSync(workspaceFile, 'utf8') : null;
+      assert.notEqual(agentVersion, before, 'the diff changes the file');
 
-    await runCommand(page, 'Tandem: Approve File');
-    let after = before;
-    while (after === before) {
-      await page.waitForTimeout(250);
-      after = readFileSync(join(workspace, 'greet.js'), 'utf8');
+      await runCommand(page, 'Tandem: Show Changes');
+      const sidebar = page.locator('.part.sidebar');
+      await sidebar.locator('.monaco-list-row', { hasText: detail.prompt }).waitFor();
+      await sidebar.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.getByText(file.path, { exact: true }) }).click();
+      const diffEditor = page.locator('.editor-instance .monaco-diff-editor').first();
+      await diffEditor.waitFor();
+      assert.match(await page.locator('.tab.active').first().innerText(), /Tandem: original ↔ agent/);
+      if (keepScreenshots) console.log(`      diff: ${await screenshot(page, 'diff-from-changes-view')}`);
+
+      await runCommand(page, 'Tandem: Approve File');
+      const onDisk = () => (existsSync(workspaceFile) ? readFileSync(workspaceFile, 'utf8') : null);
+      while (onDisk() === before) await page.waitForTimeout(200); // mocha's timeout bounds the wait
+      assert.equal(onDisk(), agentVersion, 'the approved file on disk is the agent\'s version');
+    } finally {
+      client.close();
     }
-    assert.notEqual(after, before, 'the approved change reached the workspace file');
   });
 });
+
+/** The random fixture model seldom reaches review: type distinct tasks until one does (see fixture-attempts.ts). */
+async function typeTasksUntilReview(panel: FrameLocator, client: DaemonClient): Promise<string> {
+  const endings: string[] = [];
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const prompt = attemptPrompt(attempt);
+    await panel.locator('#prompt').fill(prompt);
+    await panel.locator('#prompt').press('Control+Enter');
+    await panel.locator('#task-heading', { hasText: `(attempt ${attempt})` }).waitFor();
+    if (attempt === 1) await panel.locator('.timeline .step').first().waitFor(); // steps appear while it runs
+    const ended = panel.locator('.timeline .task-state:not(.state-running):not(.state-queued)');
+    await ended.waitFor({ timeout: 5 * 60_000 });
+    const [task] = await client.request(TaskList, { limit: 1 });
+    assert.equal(task?.prompt, prompt, 'the panel started the task it shows');
+    if (task!.state === 'review') {
+      assert.match(await ended.getAttribute('class') ?? '', /state-review/, 'the panel shows the task waiting for review');
+      console.log(attemptsLine(attempt, endings));
+      return task!.id;
+    }
+    endings.push(`${task!.state}/${task!.stopReason ?? '-'}`);
+  }
+  throw noReviewError(endings);
+}
+
+async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `e2e-${name.replace(/\W+/g, '-')}.png`);
+  await page.screenshot({ path, fullPage: true }).catch(() => {});
+  return path;
+}
 
 async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');

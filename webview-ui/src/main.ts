@@ -26,7 +26,9 @@ const form = new TaskForm(async (prompt, repoPath) => {
   try {
     const task = await bridge.request<typeof TaskStart>('tandem/task/start', { prompt, repoPath });
     summaries.set(task.id, task);
-    select(task.id, false);
+    // Every event of a task started here arrives live (the host subscribes to all tasks): no fetch.
+    if (!timelines.has(task.id)) timelines.set(task.id, emptyTimeline(task.id));
+    void select(task.id, false);
     renderList();
   } catch (error) {
     showError(error);
@@ -80,7 +82,8 @@ async function select(taskId: string, asReplay: boolean): Promise<void> {
       const detail = await bridge.request<typeof TaskGet>('tandem/task/get', { taskId });
       const events = eventsFromDetail(detail);
       if (asReplay) replay = { events, position: 0 };
-      else timelines.set(taskId, events.reduce((t, e) => (applyEvent(t, e), t), emptyTimeline(taskId)));
+      // Live events that came in while this was fetched built a timeline already: keep that one.
+      else if (!timelines.has(taskId)) timelines.set(taskId, events.reduce((t, e) => (applyEvent(t, e), t), emptyTimeline(taskId)));
     } catch (error) {
       showError(error);
     }
@@ -136,7 +139,7 @@ function renderList(): void {
     open.addEventListener('click', () => void select(task.id, false));
     const replayButton = h('button', { type: 'button', class: 'task-replay', title: 'Replay step by step', disabled: live }, 'Replay');
     replayButton.addEventListener('click', () => void select(task.id, true));
-    return h('li', { class: `task state-${task.state}` }, open, h('span', { class: 'task-state' }, task.state), replayButton);
+    return h('li', { class: `task state-${task.state}` }, open, h('span', { class: 'task-badge' }, task.state), replayButton);
   }));
 }
 

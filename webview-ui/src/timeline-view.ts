@@ -41,7 +41,7 @@ export class TimelineView {
     this.stepText.set(step.key, text);
     const tools = step.toolCalls.map((call) =>
       h('details', { class: `tool ${call.ok ? 'ok' : 'failed'}` },
-        h('summary', {}, `${call.tool} ${call.ok ? '✓' : '✗'} (${call.durationMs} ms)`),
+        h('summary', {}, `${call.tool} ${call.ok ? '✓' : '✗'} (${Math.round(call.durationMs)} ms)`),
         h('pre', {}, call.result)));
     return h('li', { class: `step role-${step.role}${step.finished ? '' : ' running'}`, 'data-step': step.key },
       h('div', { class: 'step-head' },

@@ -13,7 +13,8 @@ export async function exportTrajectories(ctx: TandemContext, args?: Partial<Expo
   if (!role) return undefined;
   const out = args?.out ?? (await vscode.window.showSaveDialog({
     title: 'Tandem: export to',
-    defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `tandem-${format}-${role}`),
+    defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `tandem-${format}-${role}.jsonl`),
+    filters: { 'JSON Lines': ['jsonl'] },
   }))?.fsPath;
   if (!out) return undefined;
   const client = ctx.client();

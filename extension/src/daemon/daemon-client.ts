@@ -1,12 +1,20 @@
-// One live JSON-RPC connection to the daemon, typed by the shared protocol. No VS Code here:
-// the connection manager above decides when to attach, start or reconnect.
+// One live JSON-RPC connection to the daemon: vscode-languageclient's message connection over the
+// daemon's own WebSocket framing (one message per text frame), typed by the shared protocol.
+// createMessageConnection is taken from vscode-jsonrpc, the package vscode-languageclient/node
+// re-exports it from: that entry point require()s 'vscode' at load, which would keep this client
+// out of plain-Node tests, and it would triple the extension bundle for one function.
+// No VS Code here: the connection manager above decides when to attach, start or reconnect.
 import { createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node.js';
 import WebSocket from 'ws';
 import type { TaskEvent } from '../../../daemon/src/protocol/events.js';
-import { ProgressNotification, TaskEventNotification, type Request } from '../../../daemon/src/protocol/messages.js';
+import { ProgressNotification, TaskEventNotification, type ParamsOf, type Request, type ResultOf } from '../../../daemon/src/protocol/messages.js';
 import type { ProgressEvent } from '../../../daemon/src/protocol/types.js';
-import type { Discovery } from './discovery.js';
-import { WebSocketMessageReader, WebSocketMessageWriter } from './websocket-transport.js';
+import type { DaemonDiscovery } from '../../../daemon/src/server/discovery-file.js';
+import { PROTOCOL_NAME } from '../../../daemon/src/server/upgrade-check.js';
+import { WebSocketMessageReader, WebSocketMessageWriter } from '../../../daemon/src/server/websocket-messages.js';
+
+/** What a client needs from the discovery file to connect. */
+export type DaemonAddress = Pick<DaemonDiscovery, 'port' | 'pid' | 'token'>;
 
 /** How the token is presented on connect. Kept in one place so the scheme is a one-line change. */
 export function authHeaders(token: string): Record<string, string> {
@@ -14,6 +22,7 @@ export function authHeaders(token: string): Record<string, string> {
 }
 
 type Listener<T> = (value: T) => void;
+type AnyRequest = Request<string, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export class DaemonClient {
   private readonly taskListeners = new Set<Listener<TaskEvent>>();
@@ -22,26 +31,31 @@ export class DaemonClient {
   private closed = false;
 
   private constructor(private readonly connection: MessageConnection, private readonly socket: WebSocket, readonly pid: number) {
-    connection.onNotification(TaskEventNotification, (event) => this.taskListeners.forEach((l) => l(event)));
-    connection.onNotification(ProgressNotification, (event) => this.progressListeners.forEach((l) => l(event)));
+    // Handlers and requests go by method name: a declaration bundled into another module (a test
+    // suite, the panel host) carries its own copy of vscode-jsonrpc's classes, which must not matter.
+    connection.onNotification(TaskEventNotification.method, (event: TaskEvent) => this.taskListeners.forEach((l) => l(event)));
+    connection.onNotification(ProgressNotification.method, (event: ProgressEvent) => this.progressListeners.forEach((l) => l(event)));
     connection.onClose(() => this.markClosed());
     socket.on('close', () => this.markClosed());
     connection.listen();
   }
 
-  static connect(discovery: Discovery, timeoutMs = 10_000): Promise<DaemonClient> {
+  static connect(address: DaemonAddress, timeoutMs = 10_000): Promise<DaemonClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${discovery.port}`, { headers: authHeaders(discovery.token), handshakeTimeout: timeoutMs });
+      const socket = new WebSocket(`ws://127.0.0.1:${address.port}`, [PROTOCOL_NAME], {
+        headers: authHeaders(address.token), handshakeTimeout: timeoutMs, perMessageDeflate: false,
+      });
       socket.once('open', () => {
         const connection = createMessageConnection(new WebSocketMessageReader(socket), new WebSocketMessageWriter(socket));
-        resolve(new DaemonClient(connection, socket, discovery.pid));
+        resolve(new DaemonClient(connection, socket, address.pid));
       });
       socket.once('unexpected-response', (_request, response) => {
-        const hint = response.statusCode === 401 || response.statusCode === 403 ? ' (the token was refused)' : '';
-        reject(new Error(`The daemon on port ${discovery.port} answered HTTP ${response.statusCode}${hint}.`));
+        const hint = response.statusCode === 401 ? ' (the token was refused)' : response.statusCode === 403 ? ' (the connection was refused)' : '';
+        reject(new Error(`The daemon on port ${address.port} answered HTTP ${response.statusCode}${hint}.`));
+        response.resume();
         socket.terminate();
       });
-      socket.once('error', (error) => reject(new Error(`Cannot reach the daemon on 127.0.0.1:${discovery.port}: ${error.message}`)));
+      socket.once('error', (error) => reject(new Error(`Cannot reach the daemon on 127.0.0.1:${address.port}: ${error.message}`)));
     });
   }
 
@@ -49,8 +63,8 @@ export class DaemonClient {
     return this.closed;
   }
 
-  request<M extends string, P, R>(type: Request<M, P, R>, ...params: P extends void ? [] : [P]): Promise<R> {
-    return params.length ? this.connection.sendRequest(type, params[0] as P) : this.connection.sendRequest(type as never);
+  request<T extends AnyRequest>(type: T, ...params: ParamsOf<T> extends void ? [] : [ParamsOf<T>]): Promise<ResultOf<T>> {
+    return this.requestByName(type.method, params[0]) as Promise<ResultOf<T>>;
   }
 
   /** For messages the panel forwards by name: one generic path, no list of methods to keep in step. */

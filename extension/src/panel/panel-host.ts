@@ -59,8 +59,9 @@ export class PanelHost implements vscode.Disposable {
 
   private async forwardRequest(id: number, method: string, params: unknown): Promise<void> {
     try {
-      // The panel may only speak the Tandem protocol, never anything else the connection knows.
-      if (!method.startsWith('tandem/')) throw new Error(`Not a Tandem request: ${method}`);
+      // The panel may only speak the task protocol: nothing else the connection knows, and not the
+      // daemon's own lifecycle (stopping it would cut off every other window).
+      if (!method.startsWith('tandem/') || method.startsWith('tandem/daemon/')) throw new Error(`Not a request the panel may send: ${method}`);
       const result = await this.connection.requireClient().requestByName(method, params);
       this.post({ kind: 'response', id, result });
     } catch (error) {

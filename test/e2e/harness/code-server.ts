@@ -42,6 +42,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',
+    // No chat side bar beside the panel under test.
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     // Tests start the daemon themselves; a detached daemon started by the extension would outlive them.
     'tandem.daemon.autoStart': false,
   }));

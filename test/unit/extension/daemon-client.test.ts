@@ -1,17 +1,17 @@
-// The client against a real WebSocket server on 127.0.0.1 that speaks the same framing as the
-// daemon (one JSON-RPC message per text frame) and checks the token the way it will.
+// The client against the daemon's own listening socket on 127.0.0.1 (its upgrade checks: token,
+// subprotocol, Host, no Origin), answered frame by frame by the test instead of the services.
 import { strict as assert } from 'node:assert';
-import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { authHeaders, DaemonClient } from '../../../extension/src/daemon/daemon-client.js';
+import type { WebSocket } from 'ws';
+import { DaemonClient } from '../../../extension/src/daemon/daemon-client.js';
+import { freePort } from '../../e2e/harness/code-server.js';
+import { listen, type ListeningServer } from '../../../daemon/src/server/websocket-server.js';
 import type { TaskEvent } from '../../../daemon/src/protocol/events.js';
 import { TaskEventNotification, TaskStart } from '../../../daemon/src/protocol/messages.js';
 
 const TOKEN = 'test-token-123';
 
 describe('DaemonClient over a WebSocket', () => {
-  let server: WebSocketServer;
+  let server: ListeningServer;
   let port: number;
   let sockets: WebSocket[];
   let received: unknown[];
@@ -19,11 +19,7 @@ describe('DaemonClient over a WebSocket', () => {
   beforeEach(async () => {
     sockets = [];
     received = [];
-    server = new WebSocketServer({
-      host: '127.0.0.1', port: 0,
-      verifyClient: ({ req }: { req: IncomingMessage }) => req.headers.authorization === authHeaders(TOKEN).Authorization,
-    });
-    server.on('connection', (socket) => {
+    server = await listen({ token: TOKEN, maxPayloadBytes: 1 << 20, log: () => {}, onClient: (socket) => {
       sockets.push(socket);
       socket.on('message', (data) => {
         const message = JSON.parse(data.toString()) as { id: number; method: string; params: { prompt: string; repoPath: string } };
@@ -36,13 +32,13 @@ describe('DaemonClient over a WebSocket', () => {
           socket.send(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32003, message: `no such task` } }));
         }
       });
-    });
-    await new Promise((resolve) => server.once('listening', resolve));
-    port = (server.address() as AddressInfo).port;
+    } });
+    port = server.port;
   });
 
-  afterEach(async () => {
-    await new Promise((resolve) => server.close(resolve));
+  afterEach(() => {
+    server.stopAccepting();
+    server.closeClients('test done');
   });
 
   it('presents the token, sends typed requests and receives task events as they come', async () => {
@@ -68,9 +64,8 @@ describe('DaemonClient over a WebSocket', () => {
   });
 
   it('fails with a clear message when nothing listens', async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await assert.rejects(DaemonClient.connect({ port, pid: process.pid, token: TOKEN }), /Cannot reach the daemon on 127\.0\.0\.1/);
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0 }); // for afterEach
+    const nobody = await freePort();
+    await assert.rejects(DaemonClient.connect({ port: nobody, pid: process.pid, token: TOKEN }), /Cannot reach the daemon on 127\.0\.0\.1/);
   });
 
   it('reports when the daemon goes away, so the connection can reconnect', async () => {
