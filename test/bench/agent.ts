@@ -13,9 +13,9 @@ import type { AgentConfig } from '../../daemon/src/agents/agent-config.js';
 import type { TrajectoryRecorder } from '../../daemon/src/agents/ports.js';
 import { runTask } from '../../daemon/src/agents/task-runner.js';
 import { ProgressBar } from '../../daemon/src/cli/progress-bar.js';
-import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
 import type { FixturePreset } from '../../daemon/src/runtime/fixture-presets.js';
-import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
+import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
+import { loadFixtureRuntime } from '../support/fixture-runtime.js';
 import { makeSite, taskOnSite, type HarnessSite } from '../integration/support/git-store-harness.js';
 import { median, NoopRecorder, orchestratorPrefixReuse, roleSwitches, TimedModel, timedRecorder, type TimedCall } from './agent-timing.js';
 
@@ -51,17 +51,7 @@ export async function run(): Promise<Record<string, number | string>> {
   let site: HarnessSite | null = null;
   let runtime: ModelRuntime | null = null;
   try {
-    const files = await writeFixtureModel(join(dir, 'model'), { preset: PRESET, seed: FIXTURE_SEED });
-    const loaded = await ModelRuntime.load({
-      modelPath: files.modelPath,
-      contextSize: 2048,
-      adapters: {
-        orchestrator: { path: files.adapters.orchestrator, version: 1, sha256: 'fixture-orchestrator' },
-        worker: { path: files.adapters.worker, version: 1, sha256: 'fixture-worker' },
-      },
-    });
-    if (!loaded.ok) throw new Error(loaded.error.message);
-    runtime = loaded.value;
+    runtime = await loadFixtureRuntime(join(dir, 'model'), { preset: PRESET, seed: FIXTURE_SEED });
     site = makeSite(REPO);
     const model = new TimedModel(runtime);
     const storeTime = { ms: 0 };

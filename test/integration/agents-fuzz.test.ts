@@ -12,10 +12,10 @@ import type { AgentConfig } from '../../daemon/src/agents/agent-config.js';
 import { FIXTURE_AGENT_CONFIG } from '../../daemon/src/services/agent-settings.js';
 import { WORKER_TOOLS } from '../../daemon/src/agents/action-schemas.js';
 import { ProgressBar } from '../../daemon/src/cli/progress-bar.js';
-import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
-import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
+import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { fuzzTasks } from '../agents/fuzz.js';
 import { RandomActionModel } from '../agents/random-action-model.js';
+import { loadFixtureRuntime } from '../support/fixture-runtime.js';
 import { FuzzSites } from './support/fuzz-sites.js';
 
 // TANDEM_FUZZ_TASKS lowers the count while iterating; the suite runs the issue's 500.
@@ -58,17 +58,7 @@ describe('agents fuzz: the fixture model on real repositories, store and worktre
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tandem-fuzz-model-'));
-    const files = await writeFixtureModel(dir, { preset: 'tiny', seed: FIXTURE_SEED });
-    const loaded = await ModelRuntime.load({
-      modelPath: files.modelPath,
-      contextSize: 2048,
-      adapters: {
-        orchestrator: { path: files.adapters.orchestrator, version: 1, sha256: 'fixture-orchestrator' },
-        worker: { path: files.adapters.worker, version: 1, sha256: 'fixture-worker' },
-      },
-    });
-    if (!loaded.ok) throw new Error(loaded.error.message);
-    runtime = loaded.value;
+    runtime = await loadFixtureRuntime(dir, { seed: FIXTURE_SEED });
   });
   after(async () => {
     await runtime?.dispose();

@@ -12,7 +12,7 @@ import { createTaskWorktree } from '../../../daemon/src/workspace/task-worktree.
 import { removeTaskWorktree } from '../../../daemon/src/workspace/worktree-cleanup.js';
 import type { AgentHarness, HarnessFactory } from '../../agents/harness.js';
 import { StoreProbe } from './store-probe.js';
-import { git, writeFiles } from './temp-repo.js';
+import { initRepo } from './temp-repo.js';
 
 /** The only command the worker may run in these tests: it exists everywhere and changes nothing. */
 export const TEST_ALLOWLIST = ['echo ok'];
@@ -40,13 +40,7 @@ export function makeSite(files: Record<string, string>): HarnessSite {
   mkdirSync(repo, { recursive: true });
   mkdirSync(sentinel);
   writeFileSync(join(sentinel, 'keep.txt'), 'nothing writes here\n');
-  git(repo, ['init', '-q', '-b', 'main']);
-  git(repo, ['config', 'user.name', 'Test User']);
-  git(repo, ['config', 'user.email', 'test@example.com']);
-  git(repo, ['config', 'commit.gpgsign', 'false']);
-  writeFiles(repo, files);
-  git(repo, ['add', '-A']);
-  git(repo, ['commit', '-q', '-m', 'initial']);
+  initRepo(repo, files);
   const store = openStore(join(home, 'store', 'tandem.db'));
   return {
     root, repo, worktrees: join(home, 'worktrees'), sentinel, store,

@@ -25,10 +25,8 @@ export interface TempRepo {
 }
 
 /** A repository with one commit holding `files`, plus a separate worktrees folder. */
-export function makeTempRepo(files: Record<string, string>): TempRepo {
-  const home = mkdtempSync(join(tmpdir(), 'tandem-test-'));
-  const repo = join(home, 'repo');
-  mkdirSync(repo);
+/** A git repo on `main` with one commit of `files`, in an existing empty folder. */
+export function initRepo(repo: string, files: Record<string, string>): void {
   git(repo, ['init', '-q', '-b', 'main']);
   git(repo, ['config', 'user.name', 'Test User']);
   git(repo, ['config', 'user.email', 'test@example.com']);
@@ -36,6 +34,13 @@ export function makeTempRepo(files: Record<string, string>): TempRepo {
   writeFiles(repo, files);
   git(repo, ['add', '-A']);
   git(repo, ['commit', '-q', '-m', 'initial']);
+}
+
+export function makeTempRepo(files: Record<string, string>): TempRepo {
+  const home = mkdtempSync(join(tmpdir(), 'tandem-test-'));
+  const repo = join(home, 'repo');
+  mkdirSync(repo);
+  initRepo(repo, files);
   return { repo, worktrees: join(home, 'worktrees'), home, remove: () => rmSync(home, { recursive: true, force: true }) };
 }
 
