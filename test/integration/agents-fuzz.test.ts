@@ -65,7 +65,8 @@ describe('agents fuzz: the fixture model on real repositories, store and worktre
     await rm(dir, { recursive: true, force: true });
   });
 
-  it(`${TASKS} random-model tasks each end within budget, record a stop, and write only inside their worktree`, async () => {
+  it(`${TASKS} random-model tasks each end within budget, record a stop, and write only inside their worktree`, async function () {
+    this.timeout(20 * 60_000); // ~1 s a task on 2 busy cores; the suite's 5 minutes are for one test, not 500 tasks
     const sites = new FuzzSites(TASKS_PER_REPO);
     const bar = new ProgressBar();
     let report;

@@ -143,11 +143,15 @@ describe('daemon services (real daemon, fixture model, real git repo)', () => {
   it('reports merged once the applied change lands on the default branch', async () => {
     const task = inReview[0]!;
     const applied = readStore(home.paths.database, (store) => taskReviews(store, task.id)).filter((r) => r.verdict === 'approve');
-    assert.deepEqual(await client.request(SignalsScan, { repoPath: repo.repo }), { merged: 0, reverted: 0 });
+    const scan = async (params: { repoPath?: string }) => {
+      const { merged, reverted } = await client.request(SignalsScan, params);
+      return { merged, reverted };
+    };
+    assert.deepEqual(await scan({ repoPath: repo.repo }), { merged: 0, reverted: 0 });
     git(repo.repo, ['--literal-pathspecs', 'add', '--', ...applied.map((r) => r.path)]);
     git(repo.repo, ['commit', '-q', '-m', 'Take the agent\'s change']);
-    assert.deepEqual(await client.request(SignalsScan, { repoPath: repo.repo }), { merged: 1, reverted: 0 });
-    assert.deepEqual(await client.request(SignalsScan, {}), { merged: 0, reverted: 0 }, 'a signal is recorded once');
+    assert.deepEqual(await scan({ repoPath: repo.repo }), { merged: 1, reverted: 0 });
+    assert.deepEqual(await scan({}), { merged: 0, reverted: 0 }, 'a signal is recorded once');
     assert.equal((await client.request(StatsGet)).overall.mergedRate, 1);
   });
 
