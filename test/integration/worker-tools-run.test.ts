@@ -25,7 +25,8 @@ describe('worker tools: run', () => {
   const HANG = `node -e "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); require('fs').writeFileSync('grandchild.pid', String(c.pid)); setInterval(() => {}, 1000)"`;
   const LOUD = `node -e "process.stdout.write('A'.repeat(50000) + 'B'.repeat(50000))"`;
   const MISSING = 'tandem-no-such-program --version';
-  const tools = createWorkerTools({ allowlist: () => [CWD, FAIL, HANG, LOUD, MISSING], limits: { runTimeoutMs: 1500, maxOutputChars: 1000 } });
+  const ENV = `node -e "console.log(JSON.stringify(process.env))"`;
+  const tools = createWorkerTools({ allowlist: () => [CWD, FAIL, HANG, LOUD, MISSING, ENV], limits: { runTimeoutMs: 1500, maxOutputChars: 1000 } });
 
   before(async () => {
     t = makeTempRepo({ 'README.md': 'hi\n' });
@@ -50,6 +51,21 @@ describe('worker tools: run', () => {
     assert.ok(!existsSync(join(task.root, 'pwned')));
     const none = await createWorkerTools({ allowlist: () => [] }).execute(task, { tool: 'run', args: { command: 'npm test' } });
     assert.match(none.result, /allowed no commands/);
+  });
+
+  it("keeps the daemon's secrets out of the command's environment", async () => {
+    const secret = 'ghp_tandemTestSecret0123456789abcdefghij';
+    process.env.TANDEM_TEST_GITHUB_TOKEN = secret;
+    try {
+      const record = await tools.execute(task, { tool: 'run', args: { command: ENV } });
+      assert.equal(record.ok, true, record.result);
+      const env = JSON.parse(record.result.split('\n')[1]!) as Record<string, string>;
+      assert.equal(env.PATH, process.env.PATH);
+      assert.equal(env.CI, '1');
+      assert.ok(!record.result.includes(secret), record.result);
+    } finally {
+      delete process.env.TANDEM_TEST_GITHUB_TOKEN;
+    }
   });
 
   it('reports a failing command with its exit code and output', async () => {

@@ -1,11 +1,13 @@
 // run: a command from the repo's allowlist (set by the user, e.g. "npm test"), started without a
-// shell in the worktree, in its own process group so a timeout kills everything it started.
+// shell in the worktree, in its own process group so a timeout kills everything it started, with
+// a trimmed environment (command-environment.ts).
 import { spawn } from 'node:child_process';
+import { commandEnvironment } from './command-environment.js';
 import { matchAllowlist } from './command-line.js';
 import { BoundedOutput } from './output-cap.js';
 import { refused, type ToolContext, type ToolOutcome } from './tool-context.js';
 
-// Colour codes cost context and mean nothing to the model.
+// Colour codes cost context and mean nothing to the model (the environment asks for none, too).
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export async function runCommand(context: ToolContext, args: { command?: unknown }, allowlist: readonly string[]): Promise<ToolOutcome> {
@@ -39,7 +41,7 @@ function spawnBounded(words: string[], context: ToolContext, output: BoundedOutp
       shell: false,
       detached: true, // its own process group, killed whole below
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: commandEnvironment(process.env), // not the daemon's secrets
     });
     const killGroup = (): void => {
       try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
