@@ -5,7 +5,15 @@ import { spawn } from 'node:child_process';
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv'];
 
 /**
- * patch-id -> commits (newest first) of every commit reachable from refs since a time; merge
+ * The log limit for commits since a time. Git reads a small number such as `--since=0` as a date
+ * near now, not as the epoch, which hides every commit older than a second: no limit is no flag.
+ */
+export function sinceFlags(sinceSeconds: number): string[] {
+  return sinceSeconds > 0 ? [`--since=${sinceSeconds}`] : [];
+}
+
+/**
+ * patch-id -> commits (newest first) of every commit reachable from refs since a time (0: all); merge
  * commits count as their diff against the first parent, which is what a merged branch brought.
  * With reverse, each commit's diff is inverted first, so a commit that undoes a change has the
  * change's own patch-id.
@@ -14,7 +22,7 @@ export async function branchPatchIds(repoPath: string, refs: string[], sinceSeco
   // -R swaps the sides but not the prefixes; swap them back so paths read a/... b/... as in a forward diff.
   const prefixes = reverse ? ['-R', '--src-prefix=b/', '--dst-prefix=a/'] : ['--src-prefix=a/', '--dst-prefix=b/'];
   // Unquoted paths, as the workspace writes the diffs it records: a quoted non-ASCII name hashes differently.
-  const log = ['-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', ...refs, `--since=${sinceSeconds}`, '--pretty=medium', '-p',
+  const log = ['-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', ...refs, ...sinceFlags(sinceSeconds), '--pretty=medium', '-p',
     '--diff-merges=first-parent', ...DIFF_FLAGS, ...prefixes, '--'];
   const output = await pipeGit(repoPath, log, ['patch-id', '--stable']);
   const ids = new Map<string, string[]>();

@@ -1,6 +1,7 @@
 // The commits on a repo's default branch that a signal scan looks at: their trailers, the commits
 // they say they revert, and which of them sit on the first-parent line (where a PR lands).
 import { simpleGit } from 'simple-git';
+import { sinceFlags } from './git-patch-ids.js';
 
 export interface LandedCommit {
   sha: string;
@@ -21,9 +22,9 @@ const VALUE = '\x1f';
 
 export async function readBranchHistory(repoPath: string, refs: string[], sinceSeconds: number): Promise<BranchHistory> {
   const git = simpleGit({ baseDir: repoPath });
-  const since = `--since=${sinceSeconds}`;
+  const since = sinceFlags(sinceSeconds);
   const format = `--format=${RECORD}%H${FIELD}%(trailers:key=Tandem-Task,valueonly,separator=%x1f)${FIELD}%B`;
-  const log = await git.raw(['log', ...refs, since, format, '--']);
+  const log = await git.raw(['log', ...refs, ...since, format, '--']);
   const commits = new Map<string, LandedCommit>();
   for (const record of log.split(RECORD)) {
     const [sha, trailers, body] = record.split(FIELD);
@@ -34,7 +35,7 @@ export async function readBranchHistory(repoPath: string, refs: string[], sinceS
       reverts: [...body.matchAll(/This reverts commit ([0-9a-f]{7,40})/g)].map((m) => m[1]!),
     });
   }
-  const firstParent = new Set((await git.raw(['rev-list', '--first-parent', ...refs, since, '--'])).split('\n').filter(Boolean));
+  const firstParent = new Set((await git.raw(['rev-list', '--first-parent', ...refs, ...since, '--'])).split('\n').filter(Boolean));
   return { commits, firstParent };
 }
 
