@@ -2,7 +2,7 @@
 // computes them, reopening, cleanup and orphans.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTaskWorktree, openTaskWorktree } from '../../daemon/src/workspace/task-worktree.js';
 import { rejectTaskWorktree } from '../../daemon/src/workspace/reject-round.js';
@@ -90,6 +90,23 @@ describe('workspace: task worktrees', () => {
     assert.equal(diff.unified, '');
     assert.equal(diff.patchId, '');
     assert.deepEqual(diff.files, []);
+  });
+
+  // Git trusts a cached stat for files older than the index: an edit of the same size in the second of
+  // the checkout is seen only because the diff's scratch index keeps the real index's time.
+  it('sees a same-size edit made in the second the worktree was checked out', async () => {
+    const second = (ms: number) => Math.floor(ms / 1000);
+    for (let attempt = 0; ; attempt++) {
+      const task = await createTaskWorktree({ repoPath: t.repo, taskId: `racy-${attempt}`, worktreesDir: t.worktrees });
+      const file = join(task.root, 'README.md');
+      writeFileSync(file, 'HELLO\n');
+      const index = git(task.root, ['rev-parse', '--path-format=absolute', '--git-path', 'index']).trim();
+      if (second(statSync(file).ctimeMs) !== second(statSync(index).mtimeMs) && attempt < 5) continue; // crossed a second: again
+      const diff = await task.diff(0);
+      assert.deepEqual(diff.files.map((f) => f.path), ['README.md']);
+      assert.match(diff.unified, /\+HELLO/);
+      return;
+    }
   });
 
   it('reopens an existing task\'s worktree with its work intact', async () => {

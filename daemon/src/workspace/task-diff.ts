@@ -1,6 +1,6 @@
 // A worktree's changes against its base commit, computed by git. New untracked files count: they
 // are staged into a private, temporary index, so neither the worktree's index nor the user's moves.
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DiffFile, TaskDiff } from '../protocol/types.js';
@@ -40,8 +40,19 @@ export async function taskDiff(taskId: string, round: number, root: string, base
  * file; `add -A` then makes it match the files whatever it held. Without one, from the base tree. */
 async function startIndex(root: string, baseCommit: string, indexFile: string): Promise<void> {
   const own = resolve(root, (await gitText(['rev-parse', '--git-path', 'index'], { cwd: root })).trim());
-  const copied = await copyFile(own, indexFile).then(() => true, () => false);
+  const copied = await copyIndex(own, indexFile).then(() => true, () => false);
   if (!copied) await gitText(['read-tree', baseCommit], { cwd: root, env: { GIT_INDEX_FILE: indexFile } });
+}
+
+/**
+ * The copy keeps the index's modification time. Git trusts a cached stat only for files changed
+ * before the index was written; a copy stamped "now" would make a same-size edit from the second of
+ * checkout look unchanged, and the diff would miss it.
+ */
+async function copyIndex(from: string, to: string): Promise<void> {
+  const { atime, mtime } = await stat(from);
+  await copyFile(from, to);
+  await utimes(to, atime, mtime);
 }
 
 /** `git patch-id --stable` of a diff; the empty string for an empty diff. */
