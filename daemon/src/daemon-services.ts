@@ -14,6 +14,7 @@ import { findOrphanWorktrees } from './workspace/worktree-cleanup.js';
 import { AdapterService } from './services/adapter-service.js';
 import { agentConfigFor } from './services/agent-settings.js';
 import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
+import { recoverInterruptedWork } from './services/interrupted-work.js';
 import { ModelService } from './services/model-service.js';
 import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
@@ -82,6 +83,9 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     signalsScan: (p, ctx) => gate.run(() => data.signalsScan(p ?? {}, ctx.progress)),
     async markInterruptedTasks() {
       const interrupted = markInterruptedTasks(store());
+      const work = await recoverInterruptedWork({ store: store(), recorder: new StoreTrajectoryRecorder(store()), worktreesDir: paths.worktrees });
+      if (work.toReview.length) say(`interrupted task(s) with changes, now waiting for review: ${work.toReview.join(', ')}`);
+      for (const { taskId, message } of work.failed) say(`interrupted task ${taskId}: its worktree was left as it was: ${message}`);
       const orphans = await findOrphanWorktrees({ worktreesDir: paths.worktrees, isLiveTask: (id) => isReviewable(store(), id) });
       if (orphans.length) say(`${orphans.length} worktree(s) left by earlier tasks: ${orphans.map((o) => o.path).join(', ')}`);
       return interrupted;

@@ -1,11 +1,12 @@
 // Stopping and crashing the real daemon in the middle of a real task (fixture model, real git repo):
 // SIGTERM writes the step in flight and exits 0, kill -9 loses nothing already written, and after
-// either the store is intact and the task is interrupted.
+// either the store is intact and the task is interrupted; what the task had changed in its worktree
+// waits for review after the restart, and a worktree without changes is removed.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
-import { TaskGet, TaskStart, TaskSubscribe } from '../../daemon/src/protocol/messages.js';
+import { ReviewApprove, TaskGet, TaskStart, TaskSubscribe } from '../../daemon/src/protocol/messages.js';
 import { readStore } from '../fixtures/daemon/real-tasks.js';
 import { CLI_ENTRY, makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
 import { watch } from '../fixtures/daemon/task-watch.js';
@@ -64,23 +65,32 @@ describe('daemon lifecycle with the real services (real processes, fixture model
     await start();
     const detail = await client.request(TaskGet, { taskId: task.id });
     assert.deepEqual([detail.state, detail.stopReason, detail.steps.length], ['interrupted', 'interrupted', steps.length]);
+    assert.equal(existsSync(join(home.paths.worktrees, task.id)), false, 'stopped before any tool ran: nothing to keep');
   });
 
-  it('after kill -9 mid-generation, a restart marks the task interrupted; every step written is whole, the store intact', async () => {
+  it('after kill -9 mid-generation, a restart offers what the task changed for review; every step written is whole, the store intact', async () => {
     const task = await taskMidGeneration('Make the answer 43');
     daemon!.child.kill('SIGKILL');
     assert.equal(await daemon!.exited, 'SIGKILL');
     daemon = null;
     assert.equal(existsSync(home.paths.discovery), true, 'a killed daemon leaves its discovery file behind');
-    assert.equal(existsSync(join(home.paths.worktrees, task.id)), true, 'and its task\'s worktree');
+    const worktree = join(home.paths.worktrees, task.id);
+    assert.equal(existsSync(worktree), true, 'and its task\'s worktree');
+    // What the worker had written before the crash (the fixture model rarely gets that far by itself).
+    writeFileSync(join(worktree, 'src/app.ts'), 'export const answer = 43;\n');
 
     await start();
     const detail = await client.request(TaskGet, { taskId: task.id });
-    assert.deepEqual([detail.state, detail.stopReason], ['interrupted', 'interrupted']);
+    assert.deepEqual([detail.state, detail.stopReason], ['review', 'interrupted'], 'its changes wait for review');
+    assert.deepEqual(detail.diff?.files.map((f) => f.path), ['src/app.ts']);
     const steps = stepsOf(task.id);
     assert.ok(steps.every((s) => s.state === 'done' && s.output_hash.length === 64), 'only whole steps were written');
     assert.equal(detail.steps.length, steps.length);
     assert.equal(integrity(), 'ok');
-    assert.equal(git(repo.repo, ['status', '--porcelain']), '');
+    assert.equal(git(repo.repo, ['status', '--porcelain']), '', 'nothing reached the user before approval');
+
+    const applied = await client.request(ReviewApprove, { taskId: task.id, files: [{ path: 'src/app.ts', verdict: 'approve' }] });
+    assert.deepEqual(applied.applied, ['src/app.ts']);
+    assert.equal(readFileSync(join(repo.repo, 'src/app.ts'), 'utf8'), 'export const answer = 43;\n');
   });
 });
