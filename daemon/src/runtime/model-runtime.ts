@@ -1,6 +1,7 @@
 // The model runtime: one base model loaded once, one context per role (orchestrator, worker), each
 // with its own LoRA adapter and KV cache. Switching roles is using the other context; a new adapter
-// version is loaded beside the current one and takes over when the role is idle.
+// version is loaded beside the current one and takes over when the role is idle; the old version's
+// weights are freed once no context uses them (loaded-adapters.ts).
 // Bad files come back as values naming the problem; nothing here should take the daemon down.
 import { basename } from 'node:path';
 import type { LlamaModel } from 'node-llama-cpp';
@@ -11,6 +12,7 @@ import { sha256File } from './sha256-file.js';
 import { generateOnRole } from './generation.js';
 import { fail, validateAdapterFile, validateBaseModelFile, type BaseModelSummary, type ModelFileError } from './gguf-validate.js';
 import { startLlama, type Backend, type LlamaBackend } from './llama-backend.js';
+import { LoadedAdapters } from './loaded-adapters.js';
 import { createRoleContext, type AdapterVersion, type RoleContextOptions } from './role-context.js';
 import { RoleSlot, type SwitchTiming } from './role-slot.js';
 import { chooseThreads } from './thread-count.js';
@@ -30,6 +32,8 @@ export interface ModelRuntimeOptions {
   backend?: LlamaBackend;
   /** Loading a multi-gigabyte model takes a while: 0..1 as it goes. */
   onLoadProgress?: (fraction: number) => void;
+  /** Where the runtime reports what it cannot fix itself; stderr by default. */
+  log?: (line: string) => void;
 }
 
 export interface RuntimeStatus {
@@ -85,6 +89,7 @@ export class ModelRuntime implements ModelPort {
       contextSize: Math.min(options.contextSize ?? 4096, model.trainContextSize),
       threads: backend.threads,
       log: backend.log,
+      adapters: new LoadedAdapters(model, options.log ?? ((line) => process.stderr.write(`tandem runtime: ${line}\n`))),
     };
     const slots: Partial<Record<Role, RoleSlot>> = {};
     try {
@@ -126,6 +131,11 @@ export class ModelRuntime implements ModelPort {
 
   contextSize(role: Role): number {
     return this.slots[role].context.context.contextSize;
+  }
+
+  /** LoRA adapters in memory (null where node-llama-cpp's cache cannot be read) and adapter files in use. */
+  adapterMemory(): { loaded: number | null; inUse: number } {
+    return { loaded: this.contextOptions.adapters.loaded, inUse: this.contextOptions.adapters.inUse };
   }
 
   countTokens(text: string): number {

@@ -25,7 +25,7 @@ export class ModelService {
     const active = Object.fromEntries(ROLES.map((role) => [role, usableAdapter(registry.active(role), choice.sha256, log)]));
     const threads = env.TANDEM_THREADS ? Number(env.TANDEM_THREADS) : readConfig(paths.config).threads ?? null;
     const loaded = await ModelRuntime.load({
-      modelPath: choice.path, modelSha256: choice.sha256, threads, adapters: active,
+      modelPath: choice.path, modelSha256: choice.sha256, threads, adapters: active, log,
       onLoadProgress: (fraction) => bar.update({ id: 'model-load', title: 'Loading the model', done: Math.round(fraction * 100), total: 100, finished: fraction >= 1 }),
     });
     if (!loaded.ok) throw new ResponseError(ErrorCodes.BadModelFile, loaded.error.message);
