@@ -60,5 +60,12 @@ export async function createRoleContext(model: LlamaModel, role: Role, adapter: 
     throw new Error(`llama.cpp could not load ${what}: ${reason || (error as Error).message}`);
   }
   const ref: AdapterRef = { role, version: adapter?.version ?? null, sha256: adapter?.sha256 ?? null };
-  return new RoleContext(ref, context, new LlamaChat({ contextSequence: context.getSequence() }), lease);
+  try {
+    return new RoleContext(ref, context, new LlamaChat({ contextSequence: context.getSequence() }), lease);
+  } catch (error) {
+    // Nothing else holds the new context: free it and its adapter before saying why.
+    await context.dispose();
+    await lease?.release();
+    throw error;
+  }
 }
