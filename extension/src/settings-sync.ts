@@ -2,7 +2,7 @@
 // every change. What the daemon refuses, and what waits for its restart, is shown to the user.
 import * as vscode from 'vscode';
 import { DaemonShutdown } from '../../daemon/src/protocol/daemon-lifecycle.js';
-import { DaemonSettings, type PendingSetting } from '../../daemon/src/protocol/daemon-settings.js';
+import { DaemonSettings, type PendingSetting, type SettingsOutcome } from '../../daemon/src/protocol/daemon-settings.js';
 import { AdaptersUse } from '../../daemon/src/protocol/messages.js';
 import type { DaemonClient } from './daemon/daemon-client.js';
 import type { DaemonConnection } from './daemon/daemon-connection.js';
@@ -10,11 +10,16 @@ import type { DaemonLog } from './daemon-log.js';
 import { readSettings } from './settings.js';
 import { settingsRequests, type DaemonFacingSettings, type SettingsRequest } from './settings-requests.js';
 
+const METHOD_NOT_FOUND = -32601;
+
 export class SettingsSync implements vscode.Disposable {
   private sent: DaemonFacingSettings | null = null;
   /** One push at a time, in order, so a later change never lands before an earlier one. */
   private queue: Promise<void> = Promise.resolve();
   private readonly subscription: vscode.Disposable;
+  private readonly appliedEmitter = new vscode.EventEmitter<Record<string, string[]>>();
+  /** After each push: the allowed commands the daemon now has for each repository it was sent. */
+  readonly onDidApply = this.appliedEmitter.event;
 
   constructor(private readonly connection: DaemonConnection, private readonly log: DaemonLog) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
@@ -31,6 +36,7 @@ export class SettingsSync implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.appliedEmitter.dispose();
   }
 
   private push(client: DaemonClient, on: 'connect' | 'change'): Promise<void> {
@@ -41,25 +47,28 @@ export class SettingsSync implements vscode.Disposable {
       this.sent = now;
       const outcomes = await Promise.all(requests.map((request) => this.send(client, request)));
       const refused = outcomes.filter((o): o is string => typeof o === 'string');
-      const pending = outcomes.flatMap((o) => (Array.isArray(o) ? o : []));
-      if (refused.length) this.showRefused(refused);
+      const applied = outcomes.filter((o): o is SettingsOutcome => typeof o === 'object');
+      const pending = applied.flatMap((o) => o.pending);
+      if (refused.length) this.showRefused([...new Set(refused)]);
       if (pending.length) this.showPending(client, pending);
+      this.appliedEmitter.fire(Object.assign({}, ...applied.map((o) => o.allowedCommands)));
     }).catch((error: Error) => this.log.info(`settings: ${error.message}`));
     return this.queue;
   }
 
-  /** The settings the daemon could not apply yet, or the message of its refusal. */
-  private async send(client: DaemonClient, request: SettingsRequest): Promise<PendingSetting[] | string> {
+  /** What the daemon did with the request, or the message of its refusal. */
+  private async send(client: DaemonClient, request: SettingsRequest): Promise<SettingsOutcome | string> {
     try {
       if (request.kind === 'adapter') {
         await client.request(AdaptersUse, request.params);
-        return [];
+        return { allowedCommands: {}, pending: [] };
       }
-      return (await client.request(DaemonSettings, request.params)).pending;
+      return await client.request(DaemonSettings, request.params);
     } catch (error) {
-      const message = (error as Error).message;
+      const { message, code } = error as { message: string; code?: number };
       this.log.info(`settings: ${message}`);
-      return request.kind === 'adapter' ? `tandem.adapters.${request.params.role}: ${message}` : message;
+      if (request.kind === 'adapter') return `tandem.adapters.${request.params.role}: ${message}`;
+      return code === METHOD_NOT_FOUND ? 'The running daemon is older than this extension and takes no settings while it runs; restart it to use them.' : message;
     }
   }
 
