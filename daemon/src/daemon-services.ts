@@ -1,7 +1,6 @@
 // The services `tandem daemon` runs with: the one place where the runtime, store, agents, workspace and
 // export areas are put together behind the protocol. CLI commands with no daemon running build the same
 // services in their own process (cli/in-process-client.ts), with the model loaded only when needed.
-import { readConfig } from './config.js';
 import type { DaemonStatus } from './protocol/messages.js';
 import { GenerationScheduler } from './server/generation-scheduler.js';
 import type { ServiceHost, Services } from './server/services.js';
@@ -16,8 +15,10 @@ import { agentConfigFor } from './services/agent-settings.js';
 import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
 import { recoverInterruptedWork } from './services/interrupted-work.js';
 import { ModelService } from './services/model-service.js';
+import { RepoAllowlists } from './services/repo-allowlists.js';
 import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
+import { SettingsService } from './services/settings-service.js';
 import { notFound, TaskService } from './services/task-service.js';
 import { TANDEM_VERSION } from './version.js';
 
@@ -40,13 +41,15 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   // A CLI command in-process lives seconds: only the daemon scans for merged changes on a schedule.
   const data = new DataService(paths.database, store, say, inProcess ? 0 : signalsScanMinutes(say));
   const gate = new ServiceGate();
+  const allowlists = new RepoAllowlists(paths.config, env, say);
+  const settings = new SettingsService(allowlists, paths.models);
   const engine = once(async () => {
     const models = await ModelService.start(paths, adapters, say, env);
     const scheduler = new GenerationScheduler(models.runtime);
     const tasks = new TaskService({
       store: store(), recorder: new StoreTrajectoryRecorder(store()), models, scheduler, paths, events, log: say,
       agentConfig: agentConfigFor(models.model),
-      allowedCommands: (repoPath) => allowedCommands(paths.config, repoPath),
+      allowedCommands: (repoPath) => allowlists.forRepo(repoPath),
     });
     const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });
     return { models, scheduler, tasks, review };
@@ -54,6 +57,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   if (!inProcess) await engine();
   /** The live tasks, when the engine runs; before it does, no task of this process can be live. */
   const liveTasks = async () => (engine.made() ? (await engine()).tasks : null);
+  const loadedModel = async () => (engine.made() ? (await engine()).models.runtime.status() : null);
 
   const status = async (): Promise<DaemonStatus> => {
     const { models, scheduler, tasks } = await engine();
@@ -81,6 +85,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     exportRun: (p, ctx) => data.exportRun(p, ctx.progress, ctx.token),
     statsGet: () => data.statsGet(),
     signalsScan: (p, ctx) => gate.run(() => data.signalsScan(p ?? {}, ctx.progress)),
+    daemonSettings: (p) => gate.run(async () => settings.apply(p, await loadedModel())),
     async markInterruptedTasks() {
       const interrupted = markInterruptedTasks(store());
       const work = await recoverInterruptedWork({ store: store(), recorder: new StoreTrajectoryRecorder(store()), worktreesDir: paths.worktrees });
@@ -109,11 +114,6 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
 function once<T>(make: () => T): (() => T) & { made(): boolean } {
   let value: { made: T } | null = null;
   return Object.assign(() => (value ??= { made: make() }).made, { made: () => value !== null });
-}
-
-function allowedCommands(configPath: string, repoPath: string): readonly string[] {
-  const fromEnv = process.env.TANDEM_ALLOWED_COMMANDS ? (JSON.parse(process.env.TANDEM_ALLOWED_COMMANDS) as Record<string, string[]>) : {};
-  return fromEnv[repoPath] ?? readConfig(configPath).allowedCommands?.[repoPath] ?? [];
 }
 
 /** TANDEM_SIGNALS_SCAN_MINUTES sets how often the daemon looks for merged changes; 0 turns the schedule off. */

@@ -3,6 +3,7 @@
 // own lifecycle are handled here. Adding a message: declare it in protocol/, add one line below.
 import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc';
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
+import { DaemonSettings } from './protocol/daemon-settings.js';
 import {
   AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, ExportRun, ModelsList, ProgressNotification, ReviewApprove,
   ReviewOriginal, ReviewReject, SignalsScan, StatsGet, Status, TaskCancel, TaskEventNotification, TaskGet, TaskList,
@@ -29,6 +30,7 @@ export const serviceRequests = {
   exportRun: ExportRun,
   statsGet: StatsGet,
   signalsScan: SignalsScan,
+  daemonSettings: DaemonSettings,
 } as const;
 
 /** What a handler knows about the request it answers. */

@@ -2,8 +2,6 @@
 import * as vscode from 'vscode';
 import type { TaskEvent } from '../../daemon/src/protocol/events.js';
 import { TaskSubscribe } from '../../daemon/src/protocol/messages.js';
-import { ROLES } from '../../daemon/src/protocol/types.js';
-import { AdaptersUse } from '../../daemon/src/protocol/messages.js';
 import type { DaemonClient } from './daemon/daemon-client.js';
 import { DaemonConnection } from './daemon/daemon-connection.js';
 import { DaemonLog } from './daemon-log.js';
@@ -12,7 +10,7 @@ import { ChangesTree } from './review/changes-tree.js';
 import { ORIGINAL_SCHEME, OriginalContentProvider } from './review/original-content.js';
 import { ReviewActions } from './review/review-actions.js';
 import { TaskReviews } from './review/task-reviews.js';
-import { readSettings } from './settings.js';
+import { SettingsSync } from './settings-sync.js';
 import { StatusBar } from './status-bar.js';
 
 export class TandemContext implements vscode.Disposable {
@@ -22,6 +20,7 @@ export class TandemContext implements vscode.Disposable {
   readonly review: ReviewActions;
   readonly panel: PanelHost;
   readonly statusBar: StatusBar;
+  readonly settings: SettingsSync;
   private readonly eventEmitter = new vscode.EventEmitter<TaskEvent>();
   /** Every task event from the daemon; tests and views listen here. */
   readonly onTaskEvent = this.eventEmitter.event;
@@ -33,8 +32,9 @@ export class TandemContext implements vscode.Disposable {
     this.review = new ReviewActions(this.connection, this.reviews);
     this.panel = new PanelHost(extension.extensionUri, this.connection);
     this.statusBar = new StatusBar(this.connection);
+    this.settings = new SettingsSync(this.connection, this.log);
     this.disposables.push(
-      this.panel, this.statusBar, this.reviews, this.connection, this.log, this.eventEmitter,
+      this.panel, this.statusBar, this.settings, this.reviews, this.connection, this.log, this.eventEmitter,
       vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, new OriginalContentProvider(this.connection)),
       vscode.window.createTreeView('tandem.changes', { treeDataProvider: new ChangesTree(this.reviews), showCollapseAll: true }),
       this.connection.onDidChangeState(() => this.statusBar.render()),
@@ -64,19 +64,10 @@ export class TandemContext implements vscode.Disposable {
     });
     try {
       await client.request(TaskSubscribe, { taskId: '*' });
-      await this.applyAdapterSettings(client);
+      await this.settings.connected(client);
       await Promise.all([this.statusBar.refresh(client), this.reviews.reload(client)]);
     } catch (error) {
       this.log.info(`after connecting: ${(error as Error).message}`);
-    }
-  }
-
-  /** Roles pinned to a version in settings get it on every connect; unpinned roles keep the daemon's choice. */
-  private async applyAdapterSettings(client: DaemonClient): Promise<void> {
-    const pinned = readSettings().adapters;
-    for (const role of ROLES) {
-      const version = pinned[role];
-      if (version !== null && version !== undefined) await client.request(AdaptersUse, { role, version });
     }
   }
 }

@@ -32,11 +32,13 @@ export function readSettings(): TandemSettings {
   };
 }
 
-/** Settings the daemon reads at start, passed as environment (it has no settings request yet). */
+/**
+ * Settings the daemon reads at start, passed as environment. The allowed commands are not among them:
+ * SettingsSync sends them on connect and on every change, and an env copy would outlive a removal.
+ */
 export function daemonEnvironment(settings: TandemSettings, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   if (settings.model) env.TANDEM_MODEL = settings.model;
   if (settings.threads > 0) env.TANDEM_THREADS = String(settings.threads);
-  if (Object.keys(settings.allowedCommands).length) env.TANDEM_ALLOWED_COMMANDS = JSON.stringify(settings.allowedCommands);
   return env;
 }

@@ -1,12 +1,13 @@
-// Which base model the daemon, the demo and the CLI use: TANDEM_MODEL, else the configured or downloaded
-// one, else the project's tiny random-weight fixture (made on first use, so Tandem works with no download).
+// Which base model the daemon, the demo and the CLI use: TANDEM_MODEL (a path, or a name as VS Code's
+// tandem.model setting gives it), else the configured or downloaded one, else the project's tiny
+// random-weight fixture (made on first use, so Tandem works with no download).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../config.js';
 import type { TandemPaths } from '../paths.js';
 import type { Role } from '../protocol/types.js';
 import { writeFixtureModel } from '../runtime/fixture-model.js';
-import { activeModelPath } from '../runtime/local-models.js';
+import { activeModelPath, findLocalModel } from '../runtime/local-models.js';
 import { builtinCatalog } from '../runtime/model-catalog.js';
 
 export interface BaseModelChoice {
@@ -17,8 +18,9 @@ export interface BaseModelChoice {
 
 export async function chooseBaseModel(paths: TandemPaths, env: NodeJS.ProcessEnv = process.env): Promise<BaseModelChoice> {
   if (env.TANDEM_MODEL) {
-    if (!existsSync(env.TANDEM_MODEL)) throw new Error(`TANDEM_MODEL points at ${env.TANDEM_MODEL}, which does not exist.`);
-    return { path: env.TANDEM_MODEL, fixtureAdapters: null };
+    const found = findLocalModel(paths.models, env.TANDEM_MODEL, builtinCatalog);
+    if (!found) throw new Error(`TANDEM_MODEL is "${env.TANDEM_MODEL}", which is neither a model on this machine (\`tandem models list\`) nor a GGUF file.`);
+    return { path: found, fixtureAdapters: null };
   }
   const configured = activeModelPath(paths.models, readConfig(paths.config).model, builtinCatalog);
   if (configured) return { path: configured, fixtureAdapters: null };

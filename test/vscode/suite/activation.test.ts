@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Status } from '../../../daemon/src/protocol/messages.js';
-import { connected, tandem } from './tandem-api.js';
+import { connected, tandem, workspaceFolder } from './tandem-api.js';
 
 describe('Tandem in a real VS Code', () => {
   it('is loaded from the development path and activates', async () => {
@@ -47,5 +47,22 @@ describe('Tandem in a real VS Code', () => {
     assert.equal(api.ctx.connection.client!.pid, expectedPid, 'attached to the daemon the runner started, not a new one');
     const status = await api.ctx.client().request(Status);
     assert.equal(status.pid, expectedPid);
+  });
+
+  it('@daemon sends a changed tandem.allowedCommands to the running daemon, and hands the repository back once removed', async () => {
+    const api = await tandem();
+    await connected(api);
+    const repo = workspaceFolder();
+    const config = vscode.workspace.getConfiguration('tandem');
+    // The daemon answers with the repository's list as it has it now; the next answer naming the repo is this change's.
+    const nextApplied = () => new Promise<string[]>((resolve) => {
+      const d = api.ctx.settings.onDidApply((lists) => { if (lists[repo]) { d.dispose(); resolve(lists[repo]); } });
+    });
+    const added = nextApplied();
+    await config.update('allowedCommands', { [repo]: ['npm test'] }, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(await added, ['npm test']);
+    const removed = nextApplied();
+    await config.update('allowedCommands', undefined, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(await removed, [], 'back to the daemon\'s own config, which allows nothing here');
   });
 });

@@ -1,0 +1,33 @@
+// The user's settings a running daemon takes from a client (VS Code's tandem.allowedCommands,
+// tandem.model, tandem.threads), beside the daemon's lifecycle messages: a daemon started by the CLI
+// or by another window, or one that outlives a settings change, still uses what the user says now.
+import { RequestType } from 'vscode-jsonrpc';
+import type { Request } from './messages.js';
+
+export interface SettingsUpdate {
+  /**
+   * Per absolute repository path: the commands the worker may run there from now on, tasks already
+   * running included. null hands the repository back to TANDEM_ALLOWED_COMMANDS and config.json.
+   */
+  allowedCommands?: Record<string, string[] | null>;
+  /** The base model the client wants (a name or a GGUF path); '' leaves the choice to the daemon. */
+  model?: string;
+  /** Generation threads the client wants; 0 leaves the choice to the daemon. */
+  threads?: number;
+}
+
+/** A setting the daemon cannot apply while it runs, with what the user can do about it. */
+export interface PendingSetting {
+  setting: 'model' | 'threads';
+  message: string;
+}
+
+export interface SettingsOutcome {
+  /** The allowlist each repository named in the update has now, by its normalized path. */
+  allowedCommands: Record<string, string[]>;
+  /** Settings that differ from what the daemon runs with and take effect only on its next start. */
+  pending: PendingSetting[];
+}
+
+/** Extension: VS Code's settings on connect and on each change. Under tandem/daemon/, so the panel cannot send it. */
+export const DaemonSettings = new RequestType<SettingsUpdate, SettingsOutcome, void>('tandem/daemon/settings') as Request<'tandem/daemon/settings', SettingsUpdate, SettingsOutcome>;

@@ -1,0 +1,151 @@
+// Settings sent to a daemon that is already running: the worker's run tool follows the allowed
+// commands a client sent (real processes in a real git worktree, the config file on disk), a real
+// daemon process answers the settings request and refuses malformed ones, and says which settings
+// wait for its restart; a restart with TANDEM_MODEL set to a model's name loads that model.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createWorkerTools } from '../../daemon/src/agents/tools/tool-executor.js';
+import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
+import { DaemonSettings } from '../../daemon/src/protocol/daemon-settings.js';
+import { Status } from '../../daemon/src/protocol/messages.js';
+import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
+import { RepoAllowlists } from '../../daemon/src/services/repo-allowlists.js';
+import { SettingsService } from '../../daemon/src/services/settings-service.js';
+import { PROTOCOL_NAME } from '../../daemon/src/server/upgrade-check.js';
+import { createTaskWorktree, type TaskWorktree } from '../../daemon/src/workspace/task-worktree.js';
+import { exchange, tryUpgrade } from '../fixtures/daemon/raw-socket.js';
+import { CLI_ENTRY, makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
+import { makeTempRepo, type TempRepo } from './support/temp-repo.js';
+
+const SAY = `node -e "console.log('ran in ' + require('path').basename(process.cwd()))"`;
+const OTHER = 'node --version';
+const invalidParams = (message: RegExp) => (error: { code?: number; message?: string }) =>
+  error.code === -32602 && message.test(error.message ?? '');
+
+describe('live settings: the run tool follows what a client sent', () => {
+  let t: TempRepo;
+  let task: TaskWorktree;
+  let configPath: string;
+  let allowlists: RepoAllowlists;
+  let settings: SettingsService;
+  // Built as TaskService builds a task's tools: the allowlist is asked at every run.
+  let tools: ReturnType<typeof createWorkerTools>;
+  const run = (command: string) => tools.execute(task, { tool: 'run', args: { command } });
+
+  before(async () => {
+    t = makeTempRepo({ 'README.md': 'hi\n' });
+    configPath = join(t.home, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ allowedCommands: { [`${t.repo}/`]: [OTHER] } }));
+    allowlists = new RepoAllowlists(configPath, {}, () => {});
+    settings = new SettingsService(allowlists, join(t.home, 'models'));
+    tools = createWorkerTools({ allowlist: () => allowlists.forRepo(t.repo) });
+    task = await createTaskWorktree({ repoPath: t.repo, taskId: 'live', worktreesDir: t.worktrees });
+  });
+  after(() => t.remove());
+
+  it('starts from config.json, runs a command once a client allows it, and refuses it again once handed back', async () => {
+    const before = await run(SAY);
+    assert.equal(before.ok, false);
+    assert.match(before.result, /is not an allowed command\. Allowed: "node --version"/);
+
+    const outcome = settings.apply({ allowedCommands: { [t.repo]: [SAY] } }, null);
+    assert.deepEqual(outcome, { allowedCommands: { [t.repo]: [SAY] }, pending: [] });
+    const allowed = await run(SAY);
+    assert.equal(allowed.ok, true, allowed.result);
+    assert.match(allowed.result, /ran in live\n/);
+    assert.equal((await run(OTHER)).ok, false, 'the list the client sent replaces the config one');
+
+    assert.deepEqual(settings.apply({ allowedCommands: { [t.repo]: null } }, null).allowedCommands, { [t.repo]: [OTHER] });
+    assert.equal((await run(SAY)).ok, false);
+    assert.equal((await run(OTHER)).ok, true);
+  });
+
+  it('applies nothing of an update with one bad entry', async () => {
+    settings.apply({ allowedCommands: { [t.repo]: [SAY] } }, null);
+    assert.throws(() => settings.apply({ allowedCommands: { [t.repo]: [], 'relative/repo': ['make'] } }, null),
+      invalidParams(/"relative\/repo" is not an absolute repository path/));
+    assert.deepEqual(allowlists.forRepo(t.repo), [SAY]);
+    assert.equal((await run(SAY)).ok, true);
+  });
+});
+
+describe('live settings: a running daemon process', () => {
+  const home = makeTandemHome();
+  const repo = '/home/someone/app';
+  home.env.TANDEM_SIGNALS_SCAN_MINUTES = '0';
+  home.env.TANDEM_ALLOWED_COMMANDS = JSON.stringify({ [repo]: ['make'] });
+  delete home.env.TANDEM_MODEL;
+  delete home.env.TANDEM_THREADS;
+  let daemon: DaemonProcess;
+  let client: DaemonClient;
+  let otherModel: string;
+
+  const start = async (env: NodeJS.ProcessEnv) => {
+    daemon = await startDaemon(env, CLI_ENTRY, ['daemon']);
+    const connected = await connectToDaemon({ paths: home.paths });
+    assert.ok(connected, 'the daemon accepts a client');
+    client = connected;
+  };
+  const stop = async () => {
+    client?.close();
+    daemon?.child.kill('SIGTERM');
+    await daemon?.exited;
+  };
+
+  before(async () => {
+    // A second base model in the models dir, found by its name as VS Code's tandem.model gives it.
+    const made = await writeFixtureModel(join(home.home, 'other'), { preset: 'tiny', seed: 2 });
+    mkdirSync(home.paths.models, { recursive: true });
+    otherModel = join(home.paths.models, 'other-model.gguf');
+    copyFileSync(made.modelPath, otherModel);
+    await start(home.env);
+  });
+  after(async () => {
+    await stop();
+    home.remove();
+  });
+
+  it('takes allowed commands per repository over its env, and hands a repository back with null', async () => {
+    const set = await client.request(DaemonSettings, { allowedCommands: { [`${repo}/`]: ['npm test', 'npm run lint'] } });
+    assert.deepEqual(set, { allowedCommands: { [repo]: ['npm test', 'npm run lint'] }, pending: [] });
+    const back = await client.request(DaemonSettings, { allowedCommands: { [repo]: null } });
+    assert.deepEqual(back.allowedCommands, { [repo]: ['make'] }, 'back to TANDEM_ALLOWED_COMMANDS');
+  });
+
+  it('refuses malformed settings with invalid params and a message naming the entry', async () => {
+    await assert.rejects(client.request(DaemonSettings, { allowedCommands: { [repo]: ['npm test "unclosed'] } }),
+      invalidParams(/^Settings not applied: allowedCommands\["\/home\/someone\/app"\]: "npm test "unclosed" cannot be run: unclosed " quote\.$/));
+    await assert.rejects(client.request(DaemonSettings, { threads: -2 }), invalidParams(/"threads" must be a whole number/));
+    // A client other than vscode-jsonrpc may send anything as params.
+    const door = await tryUpgrade(daemon.discovery.port, { headers: { Authorization: `Bearer ${daemon.discovery.token}` }, protocols: [PROTOCOL_NAME] });
+    assert.ok('open' in door, 'the token opens the door');
+    const answer = await exchange(door.open, JSON.stringify({ jsonrpc: '2.0', id: 1, method: DaemonSettings.method, params: 'npm test' }));
+    door.open.close();
+    assert.equal(answer.error?.code, -32602);
+    assert.match(answer.error?.message, /the settings update must be an object/);
+  });
+
+  it('says which model and threads wait for a restart, and nothing for what it already runs', async () => {
+    const status = await client.request(Status);
+    const same = await client.request(DaemonSettings, { model: status.model!.path, threads: status.threads });
+    assert.deepEqual(same.pending, []);
+    const unset = await client.request(DaemonSettings, { model: '', threads: 0 });
+    assert.deepEqual(unset.pending, [], '"" and 0 leave the choice to the daemon');
+
+    const other = await client.request(DaemonSettings, { model: 'other-model', threads: status.threads + 1 });
+    assert.deepEqual(other.pending.map((p) => p.setting), ['model', 'threads']);
+    assert.match(other.pending[0]!.message, /^The daemon runs tandem-fixture-tiny; other-model is loaded when the daemon restarts\.$/);
+    assert.match(other.pending[1]!.message, new RegExp(`^The daemon generates with ${status.threads} thread\\(s\\); ${status.threads + 1} take effect when the daemon restarts\\.$`));
+    const missing = await client.request(DaemonSettings, { model: 'no-such-model' });
+    assert.match(missing.pending[0]!.message, /^No base model "no-such-model" on this machine .*the daemon keeps tandem-fixture-tiny\.$/);
+  });
+
+  it('restarted with TANDEM_MODEL set to a model name, loads that model', async () => {
+    await stop();
+    await start({ ...home.env, TANDEM_MODEL: 'other-model' });
+    const status = await client.request(Status);
+    assert.equal(status.model?.path, otherModel);
+    assert.deepEqual((await client.request(DaemonSettings, { model: 'other-model' })).pending, []);
+  });
+});
