@@ -1,6 +1,7 @@
 // Builds Tandem stores for tests and benchmarks with plain SQL against the real schema, the way the
-// recorder lays them out: chat turns and outputs as deduplicated blobs, each step holding the hashes
-// of every turn it was given. Used where the recorder itself is not what is being tested.
+// schema-version-1 recorder laid them out (the exporter still reads it): chat turns and outputs as
+// deduplicated blobs, each step holding the hashes of every turn it was given, each turn a JSON blob.
+// Used where the recorder itself is not what is being tested.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { ChatTurn } from '../../daemon/src/agents/ports.js';

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { ChatTurn } from '../agents/ports.js';
+import { resolveTurn, turnRef } from './turn-refs.js';
 
 // The agent loop resends the same conversation every step; remembering which turns are already
 // stored saves hashing them again. Bounded so a long-running daemon stays small.
@@ -10,13 +11,13 @@ const CACHE_BUDGET_CHARS = 16 * 1024 * 1024;
 export class BlobStore {
   private readonly insert: Database.Statement<[string, number, string]>;
   private readonly select: Database.Statement<[string], { content: string }>;
-  /** content -> hash, one map per turn role plus one ('') for plain blobs. */
-  private readonly known = new Map<string, Map<string, string>>();
+  /** content -> hash of what is known to be committed. */
+  private readonly known = new Map<string, string>();
   private knownChars = 0;
-  /** Insertion order across the maps, oldest first, for eviction. */
-  private order: [Map<string, string>, string][] = [];
+  /** Insertion order, oldest first, for eviction. */
+  private order: string[] = [];
   private orderHead = 0;
-  private pending: [string, string, string][] = [];
+  private pending: [string, string][] = [];
 
   constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT OR IGNORE INTO blobs (hash, size, content) VALUES (?, ?, ?)');
@@ -25,26 +26,30 @@ export class BlobStore {
 
   /** Stores text (once) and returns its sha256 hex. Call inside Store.write. */
   put(text: string): string {
-    return this.putKeyed('', text, () => text);
+    const cached = this.known.get(text);
+    if (cached !== undefined) return cached;
+    const hash = createHash('sha256').update(text).digest('hex');
+    this.insert.run(hash, Buffer.byteLength(text), text);
+    this.pending.push([text, hash]);
+    return hash;
   }
 
   get(hash: string): string | null {
     return this.select.get(hash)?.content ?? null;
   }
 
-  /** A chat turn is stored as the JSON `{"role":...,"content":...}`, so equal turns share one blob. */
+  /** Stores a chat turn's content as a plain blob and returns the turn's ref (see turn-refs.ts). */
   putTurn(turn: ChatTurn): string {
-    return this.putKeyed(turn.role, turn.content, () => encodeTurn(turn));
+    return turnRef(turn.role, this.put(turn.content));
   }
 
-  getTurn(hash: string): ChatTurn | null {
-    const text = this.get(hash);
-    return text === null ? null : (JSON.parse(text) as ChatTurn);
+  getTurn(ref: string): ChatTurn | null {
+    return resolveTurn(ref, (hash) => this.get(hash));
   }
 
   /** The enclosing transaction committed: what it stored is now known to be in the database. */
   commitPending(): void {
-    for (const [kind, content, hash] of this.pending) this.remember(kind, content, hash);
+    for (const [content, hash] of this.pending) this.remember(content, hash);
     this.pending = [];
   }
 
@@ -53,38 +58,22 @@ export class BlobStore {
     this.pending = [];
   }
 
-  private putKeyed(kind: string, content: string, encode: () => string): string {
-    const cached = this.known.get(kind)?.get(content);
-    if (cached !== undefined) return cached;
-    const text = encode();
-    const hash = createHash('sha256').update(text).digest('hex');
-    this.insert.run(hash, Buffer.byteLength(text), text);
-    this.pending.push([kind, content, hash]);
-    return hash;
-  }
-
-  private remember(kind: string, content: string, hash: string): void {
+  private remember(content: string, hash: string): void {
     if (content.length > CACHE_BUDGET_CHARS / 16) return; // huge blobs would evict everything else
-    let map = this.known.get(kind);
-    if (!map) this.known.set(kind, (map = new Map()));
-    if (map.has(content)) return;
-    map.set(content, hash);
-    this.order.push([map, content]);
+    if (this.known.has(content)) return;
+    this.known.set(content, hash);
+    this.order.push(content);
     this.knownChars += content.length;
     while (this.knownChars > CACHE_BUDGET_CHARS) this.evictOldest();
   }
 
   private evictOldest(): void {
-    const [map, content] = this.order[this.orderHead++]!;
-    map.delete(content);
+    const content = this.order[this.orderHead++]!;
+    this.known.delete(content);
     this.knownChars -= content.length;
     if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
       this.order = this.order.slice(this.orderHead);
       this.orderHead = 0;
     }
   }
-}
-
-export function encodeTurn(turn: ChatTurn): string {
-  return JSON.stringify({ role: turn.role, content: turn.content });
 }

@@ -55,9 +55,9 @@ export function latestDiff(store: Store, taskId: string): (TaskDiff & { id: numb
 export function stepMessages(store: Store, stepId: number): ChatTurn[] | null {
   const json = store.db.prepare('SELECT messages_json FROM steps WHERE id = ?').pluck().get(stepId) as string | undefined;
   if (json === undefined) return null;
-  return (JSON.parse(json) as string[]).map((hash) => {
-    const turn = store.blobs.getTurn(hash);
-    if (!turn) throw new Error(`Step ${stepId} refers to a missing message blob ${hash}; the database is damaged.`);
+  return (JSON.parse(json) as string[]).map((ref) => {
+    const turn = store.blobs.getTurn(ref);
+    if (!turn) throw new Error(`Step ${stepId} refers to a chat turn that cannot be read (${ref}); the database is damaged.`);
     return turn;
   });
 }

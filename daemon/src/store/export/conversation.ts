@@ -1,5 +1,5 @@
 // Rebuilds one role's conversation from its recorded steps. Each step stored the exact turns the
-// model was given (as blob hashes); each step's structured action becomes an assistant tool call,
+// model was given (as turn refs); each step's structured action becomes an assistant tool call,
 // and the turns that came back after it (tool results, feedback) follow it.
 import type { ChatTurn } from '../../agents/ports.js';
 import type { Role } from '../../protocol/types.js';

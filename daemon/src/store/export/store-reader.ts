@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { Role } from '../../protocol/types.js';
 import type { ChatTurn } from '../../agents/ports.js';
+import { resolveTurn } from '../turn-refs.js';
 
 export interface TaskRow {
   id: string;
@@ -23,7 +24,7 @@ export interface StepRow {
   adapter_version: number | null;
   adapter_sha: string | null;
   prompt_version: string;
-  /** Blob hashes of the chat turns the model was given, in order. */
+  /** Refs of the chat turns the model was given, in order (see turn-refs.ts); equal turns, equal refs. */
   messages: string[];
   action: { tool: string; args: Record<string, unknown> };
   created_at: number;
@@ -128,8 +129,10 @@ export class StoreReader {
     return content;
   }
 
-  turn(hash: string): ChatTurn {
-    return JSON.parse(this.blob(hash)) as ChatTurn;
+  turn(ref: string): ChatTurn {
+    const turn = resolveTurn(ref, (hash) => this.blob(hash));
+    if (!turn) throw new Error(`The store has a chat turn it cannot read (${ref}); it may be damaged.`);
+    return turn;
   }
 
   diffs(taskId: string): DiffRow[] { return this.statements.diffs.all(taskId) as DiffRow[]; }

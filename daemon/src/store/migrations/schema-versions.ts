@@ -1,6 +1,7 @@
 // Every schema version in order. A new version appends one entry (and its file, 00N-*.ts); the
 // store applies the missing ones on open, in one transaction, and sets PRAGMA user_version.
 import { initialSchema } from './001-initial.js';
+import { lighterSteps } from './002-lighter-steps.js';
 
 export interface Migration {
   version: number;
@@ -9,6 +10,7 @@ export interface Migration {
 
 export const migrations: readonly Migration[] = [
   { version: 1, sql: initialSchema },
+  { version: 2, sql: lighterSteps },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
