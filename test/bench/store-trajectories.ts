@@ -2,6 +2,7 @@
 // worker conversation that grows turn by turn (as the agent loop resends it), file reads, edits,
 // diffs and reviews. Shared by the store benchmark and the export benchmark.
 import type { ChatTurn, StepInput } from '../../daemon/src/agents/ports.js';
+import { diffMessage, toolResultMessage } from '../../daemon/src/agents/transcript.js';
 import type { FileReview, WorkerAction } from '../../daemon/src/protocol/types.js';
 import { openStore } from '../../daemon/src/store/open-store.js';
 import { ReviewRecorder } from '../../daemon/src/store/review-recorder.js';
@@ -87,12 +88,13 @@ export function generateBenchStore(dbPath: string, steps: number, onProgress?: (
           recorder.recordToolCall(lastStep, { tool: action.tool, args: action.args, ok: true, result, durationMs: 3 });
         });
         recorded++;
-        conversation.push({ role: 'assistant', content: output }, { role: 'tool', content: result });
+        // The tool turn as the loop writes it (transcript.ts): a header line, then the result.
+        conversation.push({ role: 'assistant', content: output }, { role: 'tool', content: toolResultMessage({ tool: action.tool, args: action.args, ok: true, result, durationMs: 3 }, 8000) });
         if (conversation.length > MAX_TURNS) conversation.splice(2, 2);
       }
       const diff = text.diff(taskId, files);
       const accepted = JSON.stringify({ tool: 'accept', args: {} });
-      const review: StepInput = { ...base, role: 'orchestrator', adapter: orchestratorAdapter, messages: [...orchestration, { role: 'tool', content: diff.unified }],
+      const review: StepInput = { ...base, role: 'orchestrator', adapter: orchestratorAdapter, messages: [...orchestration, { role: 'tool', content: diffMessage(diff, 8000) }],
         output: accepted, action: { tool: 'accept', args: {} }, tokensIn: 2000, tokensOut: 10, latencyMs: 600 };
       timed(() => {
         recorder.recordStep(review);
@@ -100,7 +102,7 @@ export function generateBenchStore(dbPath: string, steps: number, onProgress?: (
         recorder.finishSubtask(subtaskId, 'accepted', 'accepted');
       });
       recorded++;
-      orchestration.push({ role: 'tool', content: diff.unified }, { role: 'assistant', content: accepted });
+      orchestration.push({ role: 'tool', content: diffMessage(diff, 8000) }, { role: 'assistant', content: accepted });
     }
     const finalDiff = text.diff(taskId, ['src/index.ts']);
     const verdict: FileReview = tasks % 4 === 0 ? { path: 'src/index.ts', verdict: 'reject', reason: text.pick(REJECTIONS) }
