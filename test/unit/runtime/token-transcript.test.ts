@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { LlamaText, SpecialToken, SpecialTokensText, type Token, type Tokenizer } from 'node-llama-cpp';
+import { TokenTranscript, answerTokens, textAfter } from '../../../daemon/src/runtime/token-transcript.js';
+
+// A character tokenizer: each character is its code, a special-token text one token per marker, BOS is 1.
+const SPECIAL: Record<string, number> = { '<|im_start|>': 900, '<|im_end|>': 901 };
+const tokenize = (text: string, special?: boolean | 'builtin'): Token[] => {
+  if (special === 'builtin') return [1 as Token];
+  const tokens: Token[] = [];
+  for (let i = 0; i < text.length;) {
+    const marker = special ? Object.keys(SPECIAL).find((m) => text.startsWith(m, i)) : undefined;
+    if (marker) {
+      tokens.push(SPECIAL[marker]! as Token);
+      i += marker.length;
+    } else tokens.push(text.charCodeAt(i++) as Token);
+  }
+  return tokens;
+};
+const tokenizer = tokenize as unknown as Tokenizer;
+const detokenize = (tokens: readonly Token[]): string => tokens.map((t) => (t < 900 ? String.fromCharCode(t) : '')).join('');
+
+const turn = (role: string, text: string) => [new SpecialTokensText(`<|im_start|>${role}\n`), text, new SpecialTokensText('<|im_end|>\n')];
+const chat = (...turns: unknown[][]) => LlamaText([new SpecialToken('BOS'), ...turns.flat() as never[], new SpecialTokensText('<|im_start|>assistant\n')]);
+const closed = (...turns: unknown[][]) => LlamaText([new SpecialToken('BOS'), ...turns.flat() as never[]]);
+
+describe('token transcript', () => {
+  it('finds the rest of a text after a prefix that ends inside a merged string or special-token text', () => {
+    const text = LlamaText([new SpecialToken('BOS'), new SpecialTokensText('<|im_start|>user\n'), 'hello world', new SpecialTokensText('<|im_end|>\n')]);
+    assert.deepEqual(textAfter(text, LlamaText([new SpecialToken('BOS'), new SpecialTokensText('<|im_start|>user\n'), 'hello ']))?.toJSON(),
+      ['world', { type: 'specialTokensText', value: '<|im_end|>\n' }]);
+    assert.deepEqual(textAfter(text, LlamaText([new SpecialToken('BOS'), new SpecialTokensText('<|im_')]))?.toJSON(),
+      [{ type: 'specialTokensText', value: 'start|>user\n' }, 'hello world', { type: 'specialTokensText', value: '<|im_end|>\n' }]);
+    assert.equal(textAfter(text, text)?.values.length, 0);
+    assert.equal(textAfter(text, LlamaText([]))?.values.length, text.values.length);
+  });
+
+  it('does not take a plain string for special-token text, a different special token, or a middle value that only starts alike', () => {
+    const text = LlamaText([new SpecialToken('BOS'), 'ab', new SpecialTokensText('<|im_end|>')]);
+    assert.equal(textAfter(text, LlamaText([new SpecialToken('EOS')])), null);
+    assert.equal(textAfter(text, LlamaText(['<|im_end|>'])), null);
+    assert.equal(textAfter(text, LlamaText([new SpecialToken('BOS'), 'a', new SpecialTokensText('<|im_end|>')])), null);
+    assert.equal(textAfter(text, LlamaText([new SpecialToken('BOS'), 'abc'])), null);
+    assert.equal(textAfter(LlamaText(['ab']), LlamaText(['ab', new SpecialToken('EOS')])), null);
+  });
+
+  it('keeps an answer as the tokens it was generated as when the chat sends it back, and tokenizes only what is new', () => {
+    const transcript = new TokenTranscript();
+    const first = transcript.plan(chat(turn('user', 'hi')), tokenizer);
+    assert.equal(first.remembered, 0);
+    assert.deepEqual(first.tokens, chat(turn('user', 'hi')).tokenize(tokenizer));
+
+    const generated = [7001, 7002] as Token[]; // "ok" as the model happened to write it, not as the tokenizer would
+    transcript.remember(first, 'ok', generated, (tokens) => (tokens.length === 2 ? 'ok' : tokens.length === 1 ? 'o' : ''));
+    const second = transcript.plan(chat(turn('user', 'hi'), turn('assistant', 'ok'), turn('user', 'next')), tokenizer);
+    assert.equal(second.remembered, first.tokens.length + 2);
+    assert.deepEqual(second.tokens.slice(0, second.remembered), [...first.tokens, ...generated]);
+    assert.deepEqual(second.tokens.slice(second.remembered), tokenize('<|im_end|>\n<|im_start|>user\nnext<|im_end|>\n<|im_start|>assistant\n', true));
+  });
+
+  it('stops reusing at the first piece the new chat no longer starts with, and tokenizes the rest afresh', () => {
+    const transcript = new TokenTranscript();
+    const first = transcript.plan(chat(turn('user', 'hi')), tokenizer);
+    transcript.remember(first, 'ok', tokenize('ok'), detokenize);
+    const second = transcript.plan(chat(turn('user', 'hi'), turn('assistant', 'ok'), turn('user', 'a long tool result')), tokenizer);
+    transcript.remember(second, 'go', tokenize('go'), detokenize);
+
+    // Compaction shortened the tool result: the first prompt and answer still match, nothing after them does.
+    const rewritten = chat(turn('user', 'hi'), turn('assistant', 'ok'), turn('user', 'a [cut]'), turn('assistant', 'go'), turn('user', 'more'));
+    const third = transcript.plan(rewritten, tokenizer);
+    assert.equal(third.remembered, first.tokens.length + 2);
+    assert.equal(detokenize(third.tokens), detokenize(rewritten.tokenize(tokenizer)));
+
+    // A chat that differs from the start (another task) reuses nothing.
+    assert.equal(transcript.plan(closed(turn('user', 'other')), tokenizer).remembered, 0);
+  });
+
+  it('finds the generated tokens that spell an answer whose trailing whitespace was trimmed, or none', () => {
+    const spelled = tokenize('{"a":1}\n\n');
+    assert.deepEqual(answerTokens('{"a":1}', spelled, detokenize), tokenize('{"a":1}'));
+    assert.deepEqual(answerTokens('{"a":1}', tokenize('{"a":1}'), detokenize), tokenize('{"a":1}'));
+    assert.equal(answerTokens('{"a":2}', spelled, detokenize), null, 'different text, not whitespace');
+    assert.equal(answerTokens('x', [], detokenize), null);
+    // A control token sampled inside a string: spelled out it is "<s>", which the answer's text does not show.
+    const spelledOut = (tokens: readonly Token[]) => tokens.map((t) => (t === 1 ? '<s>' : String.fromCharCode(t))).join('');
+    assert.equal(answerTokens('{"a":"b"}', [...tokenize('{"a":"b'), 1 as Token, ...tokenize('"}')], spelledOut), null);
+  });
+});
