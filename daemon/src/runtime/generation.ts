@@ -41,8 +41,10 @@ export async function generateOnRole(role: RoleContext, request: GenerateRequest
     onToken: (tokens: Token[]) => { for (const token of tokens) generated.push(token); },
     ...(request.onToken ? { onTextChunk: request.onToken } : {}),
   });
-  // Special tokens are spelled out: one the answer's text leaves out (a sampled control token) must not come back.
-  role.transcript.remember(prompt.plan, response.response, generated, (tokens) => role.model.detokenize(tokens, true));
+  role.transcript.remember(prompt.plan, response.response, generated, {
+    detokenize: (tokens) => role.model.detokenize(tokens),
+    isSpecialToken: (token) => role.model.isSpecialToken(token),
+  });
 
   const stop = response.metadata.stopReason;
   return {

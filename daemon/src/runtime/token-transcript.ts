@@ -48,25 +48,37 @@ export class TokenTranscript {
    * After a generation: the prompt, then the answer as the tokens it was generated as, are what the
    * cache holds. `answer` is the text the caller got back, which the chat will carry from now on.
    */
-  remember(plan: PromptPlan, answer: string, generated: readonly Token[], detokenize: (tokens: readonly Token[]) => string): void {
-    const tokens = answerTokens(answer, generated, detokenize);
-    this.pieces = tokens && tokens.length > 0 ? [...plan.pieces, { text: LlamaText(answer), tokens }] : plan.pieces;
+  remember(plan: PromptPlan, answer: string, generated: readonly Token[], model: AnswerSpelling): void {
+    const tokens = answerTokens(answer, generated, model);
+    this.pieces = tokens.length > 0 ? [...plan.pieces, { text: LlamaText(model.detokenize(tokens)), tokens }] : plan.pieces;
   }
 }
 
+export interface AnswerSpelling {
+  detokenize(tokens: readonly Token[]): string;
+  isSpecialToken(token: Token): boolean;
+}
+
 /**
- * The generated tokens that spell `answer`. A grammar lets the model close its JSON with whitespace
- * that the answer drops (trimWhitespaceSuffix): those last tokens are left out. Null when the tokens
- * spell something else, and the answer is then tokenized afresh when it is sent back. `detokenize`
- * must spell special tokens out, so that tokens the answer's text does not show never come back.
+ * The longest run of generated tokens that spells the start of `answer`; the rest of the answer is
+ * tokenized afresh when it is sent back. Usually that is all of them, but a grammar lets the model
+ * close its JSON with whitespace the answer drops (trimWhitespaceSuffix), and a model can sample a
+ * control token inside a string, which the answer's text leaves out: the run stops before it, since
+ * a control token must never come back where the text shows none (or shows the same characters plainly).
  */
-export function answerTokens(answer: string, generated: readonly Token[], detokenize: (tokens: readonly Token[]) => string): Token[] | null {
-  let end = generated.length;
-  while (end > 0 && detokenize(generated.slice(0, end)) !== answer) {
-    if (detokenize(generated.slice(end - 1, end)).trim() !== '') return null;
-    end--;
+export function answerTokens(answer: string, generated: readonly Token[], model: AnswerSpelling): Token[] {
+  const special = generated.findIndex((token) => model.isSpecialToken(token));
+  const usable = special < 0 ? generated.length : special;
+  const spellsStart = (count: number): boolean => answer.startsWith(model.detokenize(generated.slice(0, count)));
+  if (spellsStart(usable)) return generated.slice(0, usable);
+  // Longer runs spell more of the answer until they spell past it: search for the last that does not.
+  let [good, bad] = [0, usable];
+  while (bad - good > 1) {
+    const middle = (good + bad) >> 1;
+    if (spellsStart(middle)) good = middle;
+    else bad = middle;
   }
-  return end > 0 ? generated.slice(0, end) : null;
+  return generated.slice(0, good);
 }
 
 /**

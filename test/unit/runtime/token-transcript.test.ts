@@ -17,7 +17,8 @@ const tokenize = (text: string, special?: boolean | 'builtin'): Token[] => {
   return tokens;
 };
 const tokenizer = tokenize as unknown as Tokenizer;
-const detokenize = (tokens: readonly Token[]): string => tokens.map((t) => (t < 900 ? String.fromCharCode(t) : '')).join('');
+const detokenize = (tokens: readonly Token[]): string => tokens.map((t) => (t < 900 && t !== 1 ? String.fromCharCode(t) : '')).join('');
+const spelling = { detokenize, isSpecialToken: (token: Token) => token === 1 || token >= 900 };
 
 const turn = (role: string, text: string) => [new SpecialTokensText(`<|im_start|>${role}\n`), text, new SpecialTokensText('<|im_end|>\n')];
 const chat = (...turns: unknown[][]) => LlamaText([new SpecialToken('BOS'), ...turns.flat() as never[], new SpecialTokensText('<|im_start|>assistant\n')]);
@@ -50,7 +51,8 @@ describe('token transcript', () => {
     assert.deepEqual(first.tokens, chat(turn('user', 'hi')).tokenize(tokenizer));
 
     const generated = [7001, 7002] as Token[]; // "ok" as the model happened to write it, not as the tokenizer would
-    transcript.remember(first, 'ok', generated, (tokens) => (tokens.length === 2 ? 'ok' : tokens.length === 1 ? 'o' : ''));
+    const spellOk = (tokens: readonly Token[]) => 'ok'.slice(0, tokens.length);
+    transcript.remember(first, 'ok', generated, { detokenize: spellOk, isSpecialToken: () => false });
     const second = transcript.plan(chat(turn('user', 'hi'), turn('assistant', 'ok'), turn('user', 'next')), tokenizer);
     assert.equal(second.remembered, first.tokens.length + 2);
     assert.deepEqual(second.tokens.slice(0, second.remembered), [...first.tokens, ...generated]);
@@ -60,9 +62,9 @@ describe('token transcript', () => {
   it('stops reusing at the first piece the new chat no longer starts with, and tokenizes the rest afresh', () => {
     const transcript = new TokenTranscript();
     const first = transcript.plan(chat(turn('user', 'hi')), tokenizer);
-    transcript.remember(first, 'ok', tokenize('ok'), detokenize);
+    transcript.remember(first, 'ok', tokenize('ok'), spelling);
     const second = transcript.plan(chat(turn('user', 'hi'), turn('assistant', 'ok'), turn('user', 'a long tool result')), tokenizer);
-    transcript.remember(second, 'go', tokenize('go'), detokenize);
+    transcript.remember(second, 'go', tokenize('go'), spelling);
 
     // Compaction shortened the tool result: the first prompt and answer still match, nothing after them does.
     const rewritten = chat(turn('user', 'hi'), turn('assistant', 'ok'), turn('user', 'a [cut]'), turn('assistant', 'go'), turn('user', 'more'));
@@ -74,14 +76,23 @@ describe('token transcript', () => {
     assert.equal(transcript.plan(closed(turn('user', 'other')), tokenizer).remembered, 0);
   });
 
-  it('finds the generated tokens that spell an answer whose trailing whitespace was trimmed, or none', () => {
-    const spelled = tokenize('{"a":1}\n\n');
-    assert.deepEqual(answerTokens('{"a":1}', spelled, detokenize), tokenize('{"a":1}'));
-    assert.deepEqual(answerTokens('{"a":1}', tokenize('{"a":1}'), detokenize), tokenize('{"a":1}'));
-    assert.equal(answerTokens('{"a":2}', spelled, detokenize), null, 'different text, not whitespace');
-    assert.equal(answerTokens('x', [], detokenize), null);
-    // A control token sampled inside a string: spelled out it is "<s>", which the answer's text does not show.
-    const spelledOut = (tokens: readonly Token[]) => tokens.map((t) => (t === 1 ? '<s>' : String.fromCharCode(t))).join('');
-    assert.equal(answerTokens('{"a":"b"}', [...tokenize('{"a":"b'), 1 as Token, ...tokenize('"}')], spelledOut), null);
+  it('keeps the generated tokens that spell the start of an answer, up to trimmed whitespace or a control token', () => {
+    assert.deepEqual(answerTokens('{"a":1}', tokenize('{"a":1}'), spelling), tokenize('{"a":1}'));
+    assert.deepEqual(answerTokens('{"a":1}', tokenize('{"a":1}\n\n'), spelling), tokenize('{"a":1}'), 'whitespace the answer trimmed');
+    // A control token sampled inside a string: the answer's text leaves it out, and so do the kept tokens.
+    assert.deepEqual(answerTokens('{"a":"bc"}', [...tokenize('{"a":"b'), 1 as Token, ...tokenize('c"}')], spelling), tokenize('{"a":"b'));
+    // Even where the characters after it spell its name plainly.
+    assert.deepEqual(answerTokens('x<s>', [...tokenize('x'), 1 as Token, ...tokenize('<s>')], spelling), tokenize('x'));
+    assert.deepEqual(answerTokens('{"a":2}', tokenize('{"a":1}'), spelling), tokenize('{"a":'), 'only the start that still matches');
+    assert.deepEqual(answerTokens('x', [], spelling), []);
+  });
+
+  it('remembers an answer cut at a control token so that the rest of it is tokenized afresh', () => {
+    const transcript = new TokenTranscript();
+    const first = transcript.plan(chat(turn('user', 'hi')), tokenizer);
+    transcript.remember(first, 'abc', [...tokenize('a'), 1 as Token, ...tokenize('bc')], spelling);
+    const second = transcript.plan(chat(turn('user', 'hi'), turn('assistant', 'abc'), turn('user', 'next')), tokenizer);
+    assert.equal(second.remembered, first.tokens.length + 1);
+    assert.deepEqual(second.tokens.slice(first.tokens.length), tokenize('abc<|im_end|>\n<|im_start|>user\nnext<|im_end|>\n<|im_start|>assistant\n', true));
   });
 });
