@@ -78,6 +78,16 @@ describe('model runtime generation (tiny fixture, real llama.cpp)', () => {
     const streamed = await adapted.generate(request({ onToken: (text) => chunks.push(text) }));
     assert.ok(chunks.length > 1);
     assert.equal(chunks.join(''), streamed.text);
+    // Hot sampling on the random fixture writes characters that span several byte tokens: the stream
+    // still adds up to the answer, with no replacement characters where the answer has none.
+    let multiByte = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const parts: string[] = [];
+      const hot = await adapted.generate(request({ temperature: 2, seed, maxTokens: 120, onToken: (text) => parts.push(text) }));
+      assert.equal(parts.join(''), hot.text, `seed ${seed}`);
+      multiByte += [...hot.text].filter((c) => c.length > 1 || c.charCodeAt(0) > 0x7ff).length;
+    }
+    assert.ok(multiByte > 0, 'the sampled answers held characters of three or four bytes');
 
     const controller = new AbortController();
     let seen = 0;

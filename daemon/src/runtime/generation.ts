@@ -6,6 +6,7 @@ import type { GenerateRequest, GenerateResult } from '../agents/ports.js';
 import { toChatHistory } from './chat-history.js';
 import type { RoleContext } from './role-context.js';
 import { rolePrompt } from './role-prompt.js';
+import { TextStream } from './text-stream.js';
 
 /**
  * The prompt does not fit the role's context. Callers should check `countTokens`/`contextSize` first
@@ -26,6 +27,7 @@ export async function generateOnRole(role: RoleContext, request: GenerateRequest
   // The same comparison LlamaCompletion makes: everything before the first differing token stays in the cache.
   const tokensReused = Math.min(role.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex, tokensIn);
   const generated: Token[] = [];
+  const stream = request.onToken ? new TextStream((tokens) => role.model.detokenize(tokens), request.onToken) : null;
 
   const response = await role.completion.generateCompletionWithMeta(prompt.input, {
     grammar,
@@ -38,9 +40,12 @@ export async function generateOnRole(role: RoleContext, request: GenerateRequest
     disableContextShift: true,
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
     ...(request.signal ? { signal: request.signal, stopOnAbortSignal: true } : {}),
-    onToken: (tokens: Token[]) => { for (const token of tokens) generated.push(token); },
-    ...(request.onToken ? { onTextChunk: request.onToken } : {}),
+    onToken: (tokens: Token[]) => {
+      for (const token of tokens) generated.push(token);
+      stream?.push(tokens);
+    },
   });
+  stream?.finish(response.response);
   role.transcript.remember(prompt.plan, response.response, generated, {
     detokenize: (tokens) => role.model.detokenize(tokens),
     isSpecialToken: (token) => role.model.isSpecialToken(token),
