@@ -26,12 +26,16 @@ export function readConfig(path: string): TandemConfig {
     config.threads = threads as number;
   }
   if (allowedCommands !== undefined) {
-    const valid = typeof allowedCommands === 'object' && allowedCommands !== null && !Array.isArray(allowedCommands)
-      && Object.values(allowedCommands).every((list) => Array.isArray(list) && list.every((c) => typeof c === 'string'));
-    if (!valid) throw new Error(`${path}: "allowedCommands" must map repository paths to lists of commands`);
-    config.allowedCommands = allowedCommands as Record<string, string[]>;
+    if (!isAllowlistMap(allowedCommands)) throw new Error(`${path}: "allowedCommands" must map repository paths to lists of commands`);
+    config.allowedCommands = allowedCommands;
   }
   return config;
+}
+
+/** True for an object of repository paths to lists of command lines, as config.json and TANDEM_ALLOWED_COMMANDS hold. */
+export function isAllowlistMap(value: unknown): value is Record<string, string[]> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    && Object.values(value).every((list) => Array.isArray(list) && list.every((c) => typeof c === 'string'));
 }
 
 /** Applies a change to the stored config and writes it back atomically; unknown keys already there are kept. */

@@ -36,6 +36,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   const say = (line: string) => log.info(line);
   const env = options.env ?? process.env;
   const store = once(() => openStore(paths.database));
+  const recorder = once(() => new StoreTrajectoryRecorder(store()));
   const adapters = new AdapterService(paths, env);
   const inProcess = options.loadModel === 'when-needed';
   // A CLI command in-process lives seconds: only the daemon scans for merged changes on a schedule.
@@ -47,7 +48,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     const models = await ModelService.start(paths, adapters, say, env);
     const scheduler = new GenerationScheduler(models.runtime);
     const tasks = new TaskService({
-      store: store(), recorder: new StoreTrajectoryRecorder(store()), models, scheduler, paths, events, log: say,
+      store: store(), recorder: recorder(), models, scheduler, paths, events, log: say,
       agentConfig: agentConfigFor(models.model),
       allowedCommands: (repoPath) => allowlists.forRepo(repoPath),
     });
@@ -88,7 +89,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     daemonSettings: (p) => gate.run(async () => settings.apply(p, await loadedModel())),
     async markInterruptedTasks() {
       const interrupted = markInterruptedTasks(store());
-      const work = await recoverInterruptedWork({ store: store(), recorder: new StoreTrajectoryRecorder(store()), worktreesDir: paths.worktrees });
+      const work = await recoverInterruptedWork({ store: store(), recorder: recorder(), worktreesDir: paths.worktrees });
       if (work.toReview.length) say(`interrupted task(s) with changes, now waiting for review: ${work.toReview.join(', ')}`);
       for (const { taskId, message } of work.failed) say(`interrupted task ${taskId}: its worktree was left as it was: ${message}`);
       const orphans = await findOrphanWorktrees({ worktreesDir: paths.worktrees, isLiveTask: (id) => isReviewable(store(), id) });

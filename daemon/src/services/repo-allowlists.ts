@@ -4,7 +4,7 @@
 // What clients send is shared by every client of this daemon and kept in memory only: each window
 // sends its settings again when it connects, and a new daemon starts from the env and config.json.
 import { resolve } from 'node:path';
-import { readConfig } from '../config.js';
+import { isAllowlistMap, readConfig } from '../config.js';
 
 type Lists = Record<string, string[]>;
 
@@ -45,9 +45,7 @@ function parseEnv(value: string | undefined, log: (line: string) => void): Lists
   if (!value) return {};
   try {
     const parsed: unknown = JSON.parse(value);
-    const valid = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      && Object.values(parsed).every((list) => Array.isArray(list) && list.every((c) => typeof c === 'string'));
-    if (valid) return parsed as Lists;
+    if (isAllowlistMap(parsed)) return parsed;
   } catch { /* reported below */ }
   log('TANDEM_ALLOWED_COMMANDS is not a JSON object of repository paths to lists of commands; it is ignored');
   return {};
