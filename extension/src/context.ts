@@ -28,7 +28,7 @@ export class TandemContext implements vscode.Disposable {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.connection = new DaemonConnection(extension.extensionUri.fsPath, this.log);
-    this.reviews = new TaskReviews(extension.workspaceState);
+    this.reviews = new TaskReviews();
     this.review = new ReviewActions(this.connection, this.reviews);
     this.panel = new PanelHost(extension.extensionUri, this.connection);
     this.statusBar = new StatusBar(this.connection);

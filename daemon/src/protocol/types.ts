@@ -101,6 +101,8 @@ export interface TaskDiff {
   unified: string;
   patchId: string; // `git patch-id --stable`
   files: DiffFile[];
+  /** The commit holding the agent's version of every file when this diff was taken (absent in older records). */
+  agentCommit?: string;
 }
 
 export interface TaskSummary {

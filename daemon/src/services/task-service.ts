@@ -9,7 +9,7 @@ import { createWorkerTools } from '../agents/tools/tool-executor.js';
 import { runRound, runTask, type RoundResult, type TaskRunDeps, type TaskSpec } from '../agents/task-runner.js';
 import type { TandemPaths } from '../paths.js';
 import { ErrorCodes } from '../protocol/errors.js';
-import type { TaskDetail, TaskState, TaskSummary } from '../protocol/types.js';
+import type { StopReason, TaskDetail, TaskState, TaskSummary } from '../protocol/types.js';
 import type { GenerationScheduler } from '../server/generation-scheduler.js';
 import type { TaskEventPublisher } from '../server/task-event-hub.js';
 import type { Store } from '../store/open-store.js';
@@ -102,6 +102,11 @@ export class TaskService {
   async settle(taskId: string, state: TaskState): Promise<void> {
     const stopReason = state === 'cancelled' ? 'cancelled' : state === 'failed' ? 'error' : null;
     this.deps.recorder.setTaskState(taskId, state, stopReason);
+    await this.settled(taskId, state, stopReason);
+  }
+
+  /** For a final state the store already holds (a review records it with its verdicts): tell subscribers, remove the worktree. */
+  async settled(taskId: string, state: TaskState, stopReason: StopReason | null = null): Promise<void> {
     this.deps.events.publish({ type: 'task.state', taskId, state, stopReason });
     await this.removeWorktree(taskId);
   }

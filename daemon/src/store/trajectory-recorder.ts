@@ -33,8 +33,8 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
         output_hash, action_json, tokens_in, tokens_out, tokens_reused, latency_ms, stop_reason, state, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertToolCall: p('INSERT INTO tool_calls (step_id, tool, args_json, ok, result_hash, duration_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertDiff: p(`INSERT INTO diffs (task_id, subtask_id, step_id, round, base_commit, patch_id, files_json, diff_hash, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertDiff: p(`INSERT INTO diffs (task_id, subtask_id, step_id, round, base_commit, patch_id, files_json, diff_hash, agent_commit, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       setState: p(`UPDATE tasks SET state = ?, stop_reason = CASE WHEN ? THEN ? ELSE stop_reason END, updated_at = ?,
         finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?`),
     };
@@ -91,7 +91,7 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
   recordDiff(diff: TaskDiff, refs: { subtaskId: string | null; stepId: number | null }): number {
     return this.store.write(() => Number(this.sql.insertDiff.run(
       diff.taskId, refs.subtaskId, refs.stepId, diff.round, diff.baseCommit, diff.patchId, JSON.stringify(diff.files),
-      this.store.blobs.put(diff.unified), this.now(),
+      this.store.blobs.put(diff.unified), diff.agentCommit ?? null, this.now(),
     ).lastInsertRowid));
   }
 
