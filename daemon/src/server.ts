@@ -4,6 +4,7 @@
 import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc';
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
+import { ReviewDropHunk, ReviewHunks } from './protocol/review-hunks.js';
 import {
   AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, ExportRun, ModelsList, ProgressNotification, ReviewApprove,
   ReviewOriginal, ReviewReject, SignalsScan, StatsGet, Status, TaskCancel, TaskEventNotification, TaskGet, TaskList,
@@ -27,6 +28,8 @@ export const serviceRequests = {
   reviewOriginal: ReviewOriginal,
   reviewApprove: ReviewApprove,
   reviewReject: ReviewReject,
+  reviewHunks: ReviewHunks,
+  reviewDropHunk: ReviewDropHunk,
   exportRun: ExportRun,
   statsGet: StatsGet,
   signalsScan: SignalsScan,

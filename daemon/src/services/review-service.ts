@@ -5,6 +5,7 @@
 import { ResponseError } from 'vscode-jsonrpc';
 import type { TandemPaths } from '../paths.js';
 import { ErrorCodes } from '../protocol/errors.js';
+import type { HunkState } from '../protocol/review-hunks.js';
 import type { ApplyResult, FileReview, TaskDiff, TaskSummary } from '../protocol/types.js';
 import type { TaskEventPublisher } from '../server/task-event-hub.js';
 import type { Store } from '../store/open-store.js';
@@ -12,6 +13,8 @@ import type { ReviewRecorder } from '../store/review-recorder.js';
 import { latestDiff, taskState } from '../store/task-queries.js';
 import { applyApproved } from '../workspace/apply-approved.js';
 import { rejectTaskWorktree } from '../workspace/reject-round.js';
+import { splitFileSections } from '../workspace/unified-diff.js';
+import { dropHunk, worktreeHunks, type FileUnderReview } from '../workspace/worktree-hunks.js';
 import type { TaskService } from './task-service.js';
 
 export interface ReviewServiceDeps {
@@ -68,6 +71,28 @@ export class ReviewService {
       if (settled) await this.deps.tasks.settled(params.taskId, settled);
     }
     return this.deps.tasks.summary(params.taskId);
+  }
+
+  hunks(params: { taskId: string; path: string }): Promise<HunkState[]> {
+    return this.fileUnderReview(params.taskId, params.path).then(worktreeHunks);
+  }
+
+  async dropHunk(params: { taskId: string; path: string; index: number }): Promise<HunkState[]> {
+    const outcome = await dropHunk(await this.fileUnderReview(params.taskId, params.path), params.index);
+    if ('error' in outcome) throw new ResponseError(ErrorCodes.InvalidState, `Cannot drop it: ${outcome.error}.`);
+    return outcome;
+  }
+
+  private async fileUnderReview(taskId: string, path: string): Promise<FileUnderReview> {
+    const diff = this.diffUnderReview(taskId);
+    const index = diff.files.findIndex((file) => file.path === path);
+    const file = diff.files[index];
+    if (!file) throw new ResponseError(-32602, `Task ${taskId} has no change to ${path} under review.`);
+    if (file.binary) throw new ResponseError(-32602, `${path} is binary: it has no hunks to choose from.`);
+    const worktree = await this.deps.tasks.worktreeOf(taskId);
+    return {
+      root: worktree.root, path, base: await worktree.original(file.oldPath ?? path), agentHunks: splitFileSections(diff.unified)[index]?.hunks ?? [],
+    };
   }
 
   /** The latest diff of a task waiting for review, read without the task's steps. */

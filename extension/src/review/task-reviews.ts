@@ -49,6 +49,11 @@ export class TaskReviews implements vscode.Disposable {
     return worktree ? vscode.Uri.file(join(worktree, path)) : null;
   }
 
+  /** Every file under review, as its path in its task's worktree. */
+  worktreePaths(): string[] {
+    return this.list().flatMap((task) => task.diff.files.map((file) => this.worktreeUri(task.summary.id, file.path)?.fsPath ?? '')).filter(Boolean);
+  }
+
   /** The task and file whose worktree copy this is (the right side of a review diff), if any. */
   fileAt(uri: vscode.Uri): { taskId: string; path: string } | undefined {
     for (const task of this.tasks.values()) {
