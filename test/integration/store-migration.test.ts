@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORT_FORMATS } from '../../daemon/src/protocol/types.js';
 import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
+import { LATEST_SCHEMA_VERSION } from '../../daemon/src/store/migrations/schema-versions.js';
 import { openStore } from '../../daemon/src/store/open-store.js';
 import { stepMessages } from '../../daemon/src/store/task-queries.js';
 import { StoreTrajectoryRecorder } from '../../daemon/src/store/trajectory-recorder.js';
@@ -77,7 +78,7 @@ describe('store: migration from schema version 1', () => {
     const turnsBefore = readAllTurns(current);
     const store = openStore(old);
     try {
-      assert.equal(store.db.pragma('user_version', { simple: true }), 2);
+      assert.equal(store.db.pragma('user_version', { simple: true }), LATEST_SCHEMA_VERSION);
       assert.ok(!indexes(store.db).includes('steps_by_subtask'));
       const ids = store.db.prepare('SELECT id FROM steps ORDER BY id').pluck().all() as number[];
       assert.equal(ids.length, turnsBefore.length);
@@ -95,7 +96,7 @@ describe('store: migration from schema version 1', () => {
     }
     const reopened = openStore(old); // applies nothing twice
     try {
-      assert.equal(reopened.db.pragma('user_version', { simple: true }), 2);
+      assert.equal(reopened.db.pragma('user_version', { simple: true }), LATEST_SCHEMA_VERSION);
       assert.equal(reopened.db.prepare('SELECT COUNT(*) FROM steps').pluck().get(), turnsBefore.length + 1);
     } finally {
       reopened.close();

@@ -1,6 +1,7 @@
 // Tasks as the daemon runs them: each on its own worktree, its rounds run in the background through the
 // fair generation scheduler, its events published to subscribers, its trajectory recorded as it happens.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { AgentConfig } from '../agents/agent-config.js';
@@ -14,7 +15,7 @@ import type { GenerationScheduler } from '../server/generation-scheduler.js';
 import type { TaskEventPublisher } from '../server/task-event-hub.js';
 import type { Store } from '../store/open-store.js';
 import { getTask, listTasks } from '../store/task-queries.js';
-import { createTaskWorktree, openTaskWorktree, type TaskWorktree } from '../workspace/task-worktree.js';
+import { createTaskWorktree, openTaskWorktree, taskWorktreePath, type TaskWorktree } from '../workspace/task-worktree.js';
 import { removeTaskWorktree } from '../workspace/worktree-cleanup.js';
 import { WorkspaceError } from '../workspace/workspace-error.js';
 import type { ModelService } from './model-service.js';
@@ -177,9 +178,12 @@ export class TaskService {
     return summary;
   }
 
+  /** A task in review after a restart is not live yet, but its worktree is where the review looks. */
   private withWorktree<T extends TaskSummary>(summary: T): T {
     const task = this.live.get(summary.id);
-    return task ? { ...summary, worktreePath: task.worktree.root } : summary;
+    if (task) return { ...summary, worktreePath: task.worktree.root };
+    const path = taskWorktreePath(this.deps.paths.worktrees, summary.id);
+    return summary.state === 'review' && existsSync(path) ? { ...summary, worktreePath: path } : summary;
   }
 }
 

@@ -43,6 +43,37 @@ export async function gitText(args: string[], options: GitExecOptions): Promise<
   return result.stdout.toString('utf8');
 }
 
+/**
+ * `git <producer> | git <consumer>`, streamed (a whole history's patches need not fit in memory);
+ * returns the consumer's stdout as text, and throws a GitError when either exits non-zero.
+ */
+export function gitPipeText(producerArgs: string[], consumerArgs: string[], options: Omit<GitExecOptions, 'input'>): Promise<string> {
+  const start = (args: string[]) => spawn('git', [...STABLE_OUTPUT, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const finished = (child: ReturnType<typeof start>, args: string[]) => new Promise<Buffer>((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const result = { code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
+      if (result.code === 0) resolve(result.stdout);
+      else reject(new GitError(args, result));
+    });
+  });
+  const producer = start(producerArgs);
+  const consumer = start(consumerArgs);
+  producer.stdin.end();
+  producer.stdout.pipe(consumer.stdin);
+  consumer.stdin.on('error', () => { /* the consumer may exit early; its exit code tells */ });
+  const produced = finished(producer, producerArgs);
+  return Promise.all([produced, finished(consumer, consumerArgs)]).then(([, out]) => out.toString('utf8'));
+}
+
 export class GitError extends Error {
   constructor(readonly args: string[], readonly result: GitExecResult) {
     super(`git ${args[0]} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.toString('utf8').trim()}`);
