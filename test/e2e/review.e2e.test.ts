@@ -44,6 +44,8 @@ const CASES = {
   let page: Page;
   let client: DaemonClient;
   let db: Database.Database;
+  let tandemHome: string;
+  const worktreeOf = (taskId: string) => join(tandemPaths({ TANDEM_HOME: tandemHome }).worktrees, taskId);
 
   before(async () => {
     execFileSync(process.execPath, ['test/vscode/build-tests.mjs'], { cwd: repoRoot, stdio: 'inherit' });
@@ -53,7 +55,7 @@ const CASES = {
     writeFileSync(join(workspace, 'numbers.txt'), numbers);
     execFileSync('git', ['add', 'numbers.txt'], { cwd: workspace });
     execFileSync('git', ['commit', '-qm', 'Numbers'], { cwd: workspace });
-    const tandemHome = join(stateDir, 'tandem-home');
+    tandemHome = join(stateDir, 'tandem-home');
     await makeReviewCases(tandemHome, workspace, Object.values(CASES));
     daemon = await startTestDaemon(repoRoot, tandemHome);
     const found = await connectToDaemon({ paths: tandemPaths({ TANDEM_HOME: tandemHome }) });
@@ -106,12 +108,15 @@ const CASES = {
     await changesRow(page, CASES.edit.prompt).waitFor({ state: 'detached' }); // the view settles before the next test clicks in it
   });
 
-  it('drop one hunk with its code lens, approve the file: only the other hunk reaches disk, each recorded', async () => {
+  it('revert one hunk with the diff editor\'s own Revert, save, approve the file: only the other hunk reaches disk, each recorded', async () => {
     await openDiffFromChanges(page, CASES.hunks.prompt, 'numbers.txt');
-    const lenses = page.locator('.monaco-diff-editor .editor.modified .codelens-decoration a', { hasText: 'drop this change' });
-    await until(async () => (await lenses.count()) === 2);
-    await lenses.nth(1).click();
-    await page.locator('.monaco-diff-editor .editor.modified .codelens-decoration', { hasText: 'change dropped' }).first().waitFor();
+    await page.locator('.monaco-diff-editor .editor.modified .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':35');
+    await page.keyboard.press('Enter');
+    await runCommand(page, 'Diff Editor: Revert');
+    await page.keyboard.press('Control+S');
+    await until(() => readFileSync(join(worktreeOf(CASES.hunks.taskId), 'numbers.txt'), 'utf8').includes('number 35\n'));
     await clickTitleAction(page, 'Approve File');
 
     const expected = numbers.replace('number 3\n', 'number three\n');
@@ -170,9 +175,13 @@ function taskState(db: Database.Database, taskId: string): TaskState | undefined
   return db.prepare('SELECT state FROM tasks WHERE id = ?').pluck().get(taskId) as TaskState | undefined;
 }
 
-/** Polls until true; mocha's timeout bounds the wait. */
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 200));
+/** Polls until true, for at most two minutes. */
+async function until(check: () => boolean | Promise<boolean>, what = check.toString()): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Still not true after 2 minutes: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function changesRow(page: Page, prompt: string): Locator {
