@@ -31,6 +31,10 @@ const CASES = {
   edit: { taskId: 'e2e-edit', prompt: 'Greet with Hi (edit then approve)', agentFiles: { 'greet.js': 'export function greet(name) {\n  return "Hi " + name;\n}\n' } },
   hunks: { taskId: 'e2e-hunks', prompt: 'Spell out two numbers (one hunk kept, one dropped)', agentFiles: { 'numbers.txt': numbers.replace('number 3\n', 'number three\n').replace('number 35\n', 'number thirty-five\n') } },
   conflict: { taskId: 'e2e-conflict', prompt: 'Say hi in the README (conflicts with the user)', agentFiles: { 'README.md': '# Greeter\n\nSays hi.\n' } },
+  replay: {
+    taskId: 'e2e-replay', prompt: 'Add a farewell (replayed in the panel)', withSteps: true,
+    agentFiles: { 'farewell.js': 'export const farewell = (name) => "Bye " + name;\n' },
+  },
   reject: { taskId: 'e2e-reject', prompt: 'Write notes (rejected with a reason)', agentFiles: { 'notes.txt': 'notes nobody asked for\n' } },
 } satisfies Record<string, ReviewCase>;
 
@@ -66,8 +70,9 @@ const CASES = {
     server = await startCodeServer({ tools, stateDir: join(stateDir, 'code-server'), smokeTestDriver: true, env: { TANDEM_HOME: tandemHome } });
     browser = await launchBrowser(join(stateDir, 'chromium'));
     page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(workbenchUrl({ origin: server.origin, port: server.port, folder: workspace, extensionDevelopmentPath: repoRoot }));
-    await page.locator('.monaco-workbench').waitFor();
+    // A loaded 2-core machine can take longer than playwright's default 30 s to serve the workbench.
+    await page.goto(workbenchUrl({ origin: server.origin, port: server.port, folder: workspace, extensionDevelopmentPath: repoRoot }), { timeout: 180_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
     await page.locator('.statusbar-item', { hasText: 'Tandem' }).first().waitFor({ timeout: 120_000 });
     await runCommand(page, 'Tandem: Show Changes');
     for (const c of Object.values(CASES)) await changesRow(page, c.prompt).waitFor({ timeout: 120_000 });
@@ -141,6 +146,25 @@ const CASES = {
     assert.equal(detail.state, 'review', 'the task still waits for review');
     assert.equal(readFileSync(join(detail.worktreePath!, 'README.md'), 'utf8'), CASES.conflict.agentFiles['README.md'], 'the agent\'s version is kept');
     assert.deepEqual(reviewsOf(db, CASES.conflict.taskId), [], 'nothing applied, nothing recorded as approved');
+  });
+
+  it('replay a task from the panel step by step: its recorded steps, one by one, and nothing changed', async () => {
+    const stepsBefore = db.prepare('SELECT COUNT(*) FROM steps').pluck().get();
+    await runCommand(page, 'Tandem: Open Panel');
+    const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await panel.locator('li.task', { hasText: CASES.replay.prompt }).locator('.task-replay').click();
+    await panel.locator('#task-heading', { hasText: CASES.replay.prompt }).waitFor();
+    const position = panel.locator('.position');
+    await position.waitFor();
+    const total = Number((await position.innerText()).split('/')[1]);
+    assert.equal(await position.innerText(), `0/${total}`, 'a replay starts before the first step');
+    await panel.getByRole('button', { name: 'Next step' }).click();
+    await panel.getByRole('button', { name: 'Show all' }).click();
+    assert.equal(await position.innerText(), `${total}/${total}`);
+    await panel.locator('.timeline .step.role-orchestrator').first().waitFor();
+    await panel.locator('.timeline .step.role-worker').first().waitFor();
+    assert.equal(db.prepare('SELECT COUNT(*) FROM steps').pluck().get(), stepsBefore, 'a replay records nothing');
+    assert.equal(taskState(db, CASES.replay.taskId), 'review');
   });
 
   it('reject a task from the Changes view with a reason: recorded, and the agents start the next round with it', async () => {
