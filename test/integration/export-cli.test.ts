@@ -73,6 +73,25 @@ describe('tandem export: CLI and interruption', function () {
     assert.match(run.stderr, /Cannot make the folder \/proc\/self\/tandem-x for --out: /);
   });
 
+  it('refuses a store written by a newer Tandem, and leaves it as it was', async () => {
+    const newer = mkdtempSync(join(tmpdir(), 'tandem-newer-'));
+    try {
+      const db = join(newer, 'tandem.db');
+      buildCorpus(db, 1);
+      const raw = new Database(db);
+      raw.pragma('user_version = 999');
+      raw.close();
+      await assert.rejects(exportDataset(db, { format: 'trl-sft', role: 'worker', out: join(newer, 'x.jsonl') }),
+        /tandem\.db was written by a newer Tandem \(schema version 999; this one knows up to \d+\)/);
+      assert.ok(!existsSync(join(newer, 'x.jsonl')));
+      const after = new Database(db, { readonly: true });
+      assert.equal(after.pragma('user_version', { simple: true }), 999);
+      after.close();
+    } finally {
+      rmSync(newer, { recursive: true, force: true });
+    }
+  });
+
   it('leaves no partial file and the previous dataset intact when cancelled', async () => {
     const dir = join(home, 'cancelled');
     mkdirSync(dir);
