@@ -8,6 +8,8 @@ export interface TandemConfig {
   threads?: number;
   /** Per repository path: the commands the worker may run there. */
   allowedCommands?: Record<string, string[]>;
+  /** Repository paths whose allowed commands may use the network (none by default). */
+  commandNetwork?: string[];
 }
 
 /** Reads the config; a missing file is an empty config, a malformed one is an error naming the bad field. */
@@ -15,7 +17,7 @@ export function readConfig(path: string): TandemConfig {
   const raw = readJsonFile(path);
   if (raw === undefined) return {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${path}: expected a JSON object`);
-  const { model, threads, allowedCommands } = (raw ?? {}) as Record<string, unknown>;
+  const { model, threads, allowedCommands, commandNetwork } = (raw ?? {}) as Record<string, unknown>;
   const config: TandemConfig = {};
   if (model !== undefined) {
     if (typeof model !== 'string' || model === '') throw new Error(`${path}: "model" must be a file path`);
@@ -28,6 +30,10 @@ export function readConfig(path: string): TandemConfig {
   if (allowedCommands !== undefined) {
     if (!isAllowlistMap(allowedCommands)) throw new Error(`${path}: "allowedCommands" must map repository paths to lists of commands`);
     config.allowedCommands = allowedCommands;
+  }
+  if (commandNetwork !== undefined) {
+    if (!Array.isArray(commandNetwork) || !commandNetwork.every((path) => typeof path === 'string')) throw new Error(`${path}: "commandNetwork" must be a list of repository paths`);
+    config.commandNetwork = commandNetwork as string[];
   }
   return config;
 }
@@ -43,7 +49,7 @@ export function updateConfig(path: string, change: (config: TandemConfig) => Tan
   const raw = readJsonFile(path);
   const next = change(readConfig(path));
   // Keys other areas may add later survive; the typed keys come from `next` only, so unsetting one works.
-  const { model: _m, threads: _t, allowedCommands: _a, ...extra } = (raw ?? {}) as Record<string, unknown>;
+  const { model: _m, threads: _t, allowedCommands: _a, commandNetwork: _n, ...extra } = (raw ?? {}) as Record<string, unknown>;
   writeJsonFileAtomic(path, { ...extra, ...next });
   return next;
 }

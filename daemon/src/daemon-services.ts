@@ -51,6 +51,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
       store: store(), recorder: recorder(), models, scheduler, paths, events, log: say,
       agentConfig: agentConfigFor(models.model),
       allowedCommands: (repoPath) => allowlists.forRepo(repoPath),
+      commandNetwork: (repoPath) => allowlists.networkFor(repoPath),
     });
     const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });
     return { models, scheduler, tasks, review };

@@ -109,6 +109,7 @@ function checkTensorsFit(file: GgufFile, base: BaseModelSummary): { ok: true; ra
       problems.push(`${target} is [${weight.join(', ')}] in the base model, but lora_a is [${a.join(', ')}] and lora_b is [${b.join(', ')}] (expected [${nIn}, r] and [r, ${nOut}])`);
       continue;
     }
+    if (a[1] === 0) { problems.push(`${target} has rank 0: its lora_a and lora_b hold no values, and llama.cpp cannot load it`); continue; }
     rank = Math.max(rank, a[1]!);
   }
   return problems.length ? { ok: false, problems } : { ok: true, rank, targets: [...pairs.keys()] };

@@ -48,14 +48,28 @@ export class AdapterService {
 
   async add(role: Role, path: string, progress?: (event: ProgressEvent) => void): Promise<AdapterInfo> {
     await this.baseModel(progress); // the first checksum of a large model takes a while: show it
+    const before = this.registry.active(role)?.version ?? null;
     const added = unwrap(await this.registry.add(role, path));
-    await this.install(role, added);
+    try {
+      await this.install(role, added);
+    } catch (error) {
+      // The running daemon could not load it: forget it, so the registry says what the runtime uses.
+      this.registry.use(role, before);
+      this.registry.remove(role, added.version);
+      throw error;
+    }
     return added;
   }
 
   async use(role: Role, version: number | null): Promise<AdapterRef> {
+    const before = this.registry.active(role)?.version ?? null;
     const ref = unwrap(this.registry.use(role, version));
-    await this.install(role, this.registry.active(role));
+    try {
+      await this.install(role, this.registry.active(role));
+    } catch (error) {
+      this.registry.use(role, before); // the runtime still runs the one before
+      throw error;
+    }
     return ref;
   }
 

@@ -32,6 +32,8 @@ export interface TaskServiceDeps {
   agentConfig: Partial<AgentConfig>;
   /** The commands the worker may run in a repository (the user's per-repo allowlist). */
   allowedCommands: (repoPath: string) => readonly string[];
+  /** Whether the user lets the repository's commands use the network. */
+  commandNetwork?: (repoPath: string) => boolean;
 }
 
 interface LiveTask {
@@ -127,7 +129,10 @@ export class TaskService {
       model: this.deps.scheduler.portFor({ clientId, taskId }),
       recorder: interruption.recorder(this.deps.recorder),
       workspace: task.worktree,
-      tools: createWorkerTools({ allowlist: () => this.deps.allowedCommands(task.spec.repoPath) }),
+      tools: createWorkerTools({
+        allowlist: () => this.deps.allowedCommands(task.spec.repoPath),
+        network: () => this.deps.commandNetwork?.(task.spec.repoPath) ?? false,
+      }),
       config: this.deps.agentConfig,
       onEvent: (event) => this.deps.events.publish(interruption.event(event)),
       signal: task.controller.signal,

@@ -122,7 +122,8 @@ function migrate(db: Database.Database, file: string): void {
   }).immediate();
 }
 
-function newerSchema(file: string, version: number): StoreOpenError {
+/** The error for a store whose schema is newer than this Tandem knows (the export's reader refuses it too). */
+export function newerSchema(file: string, version: number): StoreOpenError {
   return new StoreOpenError(
     `${file} was written by a newer Tandem (schema version ${version}; this one knows up to ${LATEST_SCHEMA_VERSION}). ` +
       'Upgrade Tandem to use it; the file was not changed.',

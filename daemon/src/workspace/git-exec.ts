@@ -6,6 +6,8 @@ export interface GitExecOptions {
   /** Extra environment, e.g. GIT_INDEX_FILE for a private index that leaves the real one alone. */
   env?: Record<string, string>;
   input?: string | Buffer;
+  /** Kills git (SIGKILL) when aborted; the result then has code null's stand-in, -1. */
+  signal?: AbortSignal;
 }
 
 export interface GitExecResult {
@@ -30,7 +32,10 @@ export function gitExec(args: string[], options: GitExecOptions): Promise<GitExe
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    const kill = (): void => { child.kill('SIGKILL'); };
+    if (options.signal?.aborted) kill();
+    options.signal?.addEventListener('abort', kill, { once: true });
+    child.on('close', (code) => { options.signal?.removeEventListener('abort', kill); resolve({ code: options.signal?.aborted ? -1 : code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }); });
     child.stdin.on('error', () => { /* git may exit before reading all input; its exit code tells */ });
     child.stdin.end(options.input ?? '');
   });

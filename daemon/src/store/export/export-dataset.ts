@@ -3,13 +3,13 @@
 // task's split; the files appear (with manifest.json) only when the whole export succeeded.
 import type { ChatTurn } from '../../agents/ports.js';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { ExportManifest, ExportOptions, ProgressEvent } from '../../protocol/types.js';
 import { DatasetFile, writeFileAtomically } from './dataset-file.js';
 import { examplesOf } from './examples.js';
 import { ExportInputError, planExport, type ExportPlan } from './export-options.js';
 import { datasetFormats } from './formats/dataset-formats.js';
+import { makeOutputFolder } from './output-folder.js';
 import { Redactor } from './redact.js';
 import { splitOf, type SplitName } from './split.js';
 import { StoreReader } from './store-reader.js';
@@ -38,7 +38,7 @@ export async function exportDataset(
     if (typeof repoId === 'string') throw new ExportInputError(repoId);
     const filter = { roles: plan.roles, sinceMs: plan.sinceMs, repoId };
     const progress = throttled(onProgress, { id: 'export', title: `Exporting ${plan.format}`, done: 0, total: reader.countSteps(filter), unit: 'steps' });
-    mkdirSync(dirname(plan.files[0]!.path), { recursive: true });
+    makeOutputFolder(dirname(plan.files[0]!.path));
     for (const { split, path } of plan.files) files.set(split, new DatasetFile(path));
 
     const format = datasetFormats[plan.format];

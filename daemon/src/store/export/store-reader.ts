@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { Role } from '../../protocol/types.js';
 import type { ChatTurn } from '../../agents/ports.js';
+import { LATEST_SCHEMA_VERSION } from '../migrations/schema-versions.js';
+import { newerSchema } from '../open-store.js';
 import { resolveTurn } from '../turn-refs.js';
 
 export interface TaskRow {
@@ -53,8 +55,10 @@ export class StoreReader {
     if (!existsSync(dbPath)) {
       throw new Error(`No Tandem store at ${dbPath}. Run a task first, or point TANDEM_HOME at the folder that holds tandem.db.`);
     }
+    let schema = 0;
     try {
       this.db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      schema = this.db.pragma('user_version', { simple: true }) as number;
       // One read transaction: every query sees the same snapshot while the daemon keeps writing.
       this.db.exec('BEGIN');
       const tables = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
@@ -62,6 +66,11 @@ export class StoreReader {
       if (missing.length) throw new Error(`missing tables: ${missing.join(', ')}`);
     } catch (error) {
       throw new Error(`${dbPath} is not a readable Tandem store (${(error as Error).message}).`);
+    }
+    // Tables of a newer schema may mean something else now: refuse rather than export it wrongly.
+    if (schema > LATEST_SCHEMA_VERSION) {
+      this.db.close();
+      throw newerSchema(dbPath, schema);
     }
     const roleList = "(SELECT value FROM json_each(:roles))";
     this.statements = {
