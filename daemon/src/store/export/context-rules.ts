@@ -21,7 +21,8 @@ const isPlaceholder = (value: string) => /^(?:\$|\{\{|<|%|\[REDACTED|\*+$|x+$)/i
 
 /** Quoted (JSON, escaped JSON, single, backtick) or bare values after an assignment operator. */
 const VALUE = String.raw`(?:\\"(?<eq>(?:[^"\\\n]|\\(?!"))*)\\"|"(?<dq>(?:[^"\\\n]|\\.)*)"|'(?<sq>(?:[^'\\\n]|\\.)*)'|\x60(?<bq>[^\x60$\n]*)\x60|(?<bare>[^\s'"\x60\\]+))`;
-const KEY = String.raw`(?<q>\\?["']?)(?<key>[A-Za-z_$][\w$.-]*)\k<q>\]?`;
+// Only names with a secret-ish word in them, so a harmless key's match cannot swallow a secret one after it.
+const KEY = String.raw`(?<q>\\?["']?)(?=[\w$.-]*(?:pass|pwd|secret|token|key|cred|auth|session|cookie|sig|sid))(?<key>[A-Za-z_$][\w$.-]*)\k<q>\]?`;
 const QUOTED_GROUPS = ['eq', 'dq', 'sq', 'bq'] as const;
 
 function assignmentSecret(match: RegExpExecArray, text: string): [number, number] | null {
@@ -91,7 +92,7 @@ export const contextRules: RedactionRule[] = [
   {
     // KEY=value, key: value, "key": "value", key := 'value', key => "value", obj.key = `value`, ?key=value.
     name: 'secret-assignment', hint: /pass|pwd|secret|token|key|cred|auth|session|cookie|sig/i,
-    pattern: new RegExp(String.raw`(?<![\w$-])${KEY}[ \t]*(?::=|=>|\+=|=|:)[ \t]*${VALUE}`, 'gd'),
+    pattern: new RegExp(String.raw`(?<![\w$-])${KEY}[ \t]*(?::=|=>|\+=|=|:)[ \t]*${VALUE}`, 'gdi'),
     secret: assignmentSecret,
   },
   {
@@ -116,11 +117,11 @@ export const contextRules: RedactionRule[] = [
     },
   },
   {
-    // mysql -pPASS (attached: a separate word after -p is the database), sshpass -p PASS, docker login -p PASS.
-    name: 'cli-secret-flag', hint: /mysql|mariadb|sshpass|login/,
-    pattern: /(?:(?<=\b(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mysqlsh)\b[^\n|;&]*[ \t])-p(?<attached>"[^"\n]*"|'[^'\n]*'|[^\s'"`]+)|(?<=\bsshpass\b[^\n|;&]*[ \t])-p[ \t]*(?<sshpass>[^\s'"`]+)|(?<=\blogin\b[^\n|;&]*[ \t])-p[ \t]+(?<login>[^\s'"`-][^\s'"`]*))/gd,
+    // mysql -pPASS (attached: a separate word after -p is the database), sshpass -p PASS, redis-cli -a PASS, docker login -p PASS.
+    name: 'cli-secret-flag', hint: /mysql|mariadb|sshpass|redis-cli|login/,
+    pattern: /(?:(?<=\b(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mysqlsh)\b[^\n|;&]*[ \t])-p(?<attached>"[^"\n]*"|'[^'\n]*'|[^\s'"`]+)|(?<=\bsshpass\b[^\n|;&]*[ \t])-p[ \t]*(?<sshpass>"[^"\n]*"|'[^'\n]*'|[^\s'"`]+)|(?<=\bredis-cli\b[^\n|;&]*[ \t])-a[ \t]+(?<redis>"[^"\n]*"|'[^'\n]*'|[^\s'"`-][^\s'"`]*)|(?<=\blogin\b[^\n|;&]*[ \t])-p[ \t]+(?<login>[^\s'"`-][^\s'"`]*))/gd,
     secret(match) {
-      const group = ['attached', 'sshpass', 'login'].find((g) => match.groups![g] !== undefined)!;
+      const group = ['attached', 'sshpass', 'redis', 'login'].find((g) => match.groups![g] !== undefined)!;
       return isPlaceholder(match.groups![group]!.replace(/^["']/, '')) ? null : spanOf(match, group);
     },
   },
