@@ -13,6 +13,8 @@ import {
 import type { ProgressEvent } from './protocol/types.js';
 import type { TaskEventHub } from './server/task-event-hub.js';
 
+const InvalidParams = -32602;
+
 /** The requests the services answer, one method each; the key is the method's name on Services. */
 export const serviceRequests = {
   status: Status,
@@ -72,12 +74,20 @@ export function bindProtocol(connection: MessageConnection, services: ProtocolSe
 
 /**
  * Binds by method name, so that params may be absent (clients other than vscode-jsonrpc send none for
- * a parameterless request), by name or as one positional value; absent params arrive as {}.
+ * a parameterless request), by name or as one positional value; absent params arrive as {}. Params
+ * that do not fit the declaration's schema are answered with InvalidParams naming the field, and
+ * the handler never sees them.
  */
 function on<T extends Request<string, any, any>>(connection: MessageConnection, type: T, handle: (params: ParamsOf<T>, token: CancellationToken) => unknown): void {
+  if (typeof type.paramsSchema?.check !== 'function') {
+    throw new Error(`internal: ${type.method} is declared without a params schema (see daemon/src/protocol/README.md).`);
+  }
   connection.onRequest(type.method, (...args: unknown[]) => {
     const token = args.pop() as CancellationToken;
-    return handle((args[0] ?? {}) as ParamsOf<T>, token) as Promise<unknown>;
+    const params = args[0] ?? {};
+    const problem = type.paramsSchema.check(params, '');
+    if (problem) return new ResponseError(InvalidParams, `Invalid params for ${type.method}: ${problem}.`);
+    return handle(params as ParamsOf<T>, token) as Promise<unknown>;
   });
 }
 
@@ -95,7 +105,7 @@ async function answer<R>(client: ClientBinding, method: string, run: () => Promi
 function taskIdOf(params: unknown): string {
   const taskId = (params as { taskId?: unknown } | null)?.taskId;
   if (typeof taskId !== 'string' || taskId === '') {
-    throw new ResponseError(-32602, 'Expected { taskId: string } (a task id, or "*" for every task).');
+    throw new ResponseError(InvalidParams, 'Expected { taskId: string } (a task id, or "*" for every task).');
   }
   return taskId;
 }

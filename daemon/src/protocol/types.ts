@@ -199,6 +199,8 @@ export interface ExportManifest {
   filters: Omit<ExportOptions, 'out'>;
   counts: Record<string, number>; // e.g. "train/worker/approved"
   redactions: number;
+  /** Secrets redacted per detection rule, e.g. { "secret-assignment": 3, "url-password": 1, "secretlint-github": 1 }. */
+  redactionsByRule: Record<string, number>;
   files: { path: string; sha256: string; records: number }[];
   createdAt: string;
 }

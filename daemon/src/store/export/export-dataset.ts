@@ -59,7 +59,7 @@ export async function exportDataset(
         const units = taskUnits(task, taskSteps, outcome, { turnOf, blob: (hash) => reader.blob(hash) });
         const split = plan.split === undefined ? 'all' : splitOf(task.id, plan.split);
         for (const example of examplesOf(format.kind, units, plan.minSignal)) {
-          const record = formatRecord(format, redactor.deep(example));
+          const record = formatRecord(format, await redactor.deep(example));
           if (!record) { dropped.unexpressible++; continue; }
           // Duplicates are judged on what trains, not on provenance, which differs for every task.
           const { metadata, ...content } = record;
@@ -89,6 +89,7 @@ export async function exportDataset(
       filters: filtersOf(plan),
       counts,
       redactions: redactor.count,
+      redactionsByRule: sortedCounts(redactor.byRule),
       files: published.map((f) => ({ ...f, path: basename(f.path) })),
       createdAt: new Date().toISOString(),
       steps,
@@ -108,6 +109,10 @@ function formatRecord(format: (typeof datasetFormats)[keyof typeof datasetFormat
   if (format.kind === 'preference' && example.kind === 'preference') return format.record(example);
   if (format.kind === 'unpaired' && example.kind === 'unpaired') return format.record(example);
   throw new Error(`internal: a ${example.kind} example reached a ${format.kind} format`);
+}
+
+function sortedCounts(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function filtersOf(plan: ExportPlan): ExportManifest['filters'] {

@@ -1,0 +1,30 @@
+// The maintained detector: secretlint's recommended preset (AWS, GCP, GitHub, npm, Slack, SendGrid,
+// Shopify, OpenAI, Linear, 1Password, private keys, basic auth in URLs), run over text the shape and
+// context rules have already redacted, for the provider formats they do not know. Its comment filter
+// is off: a `secretlint-disable` comment in a task's text must not hide a secret from the export.
+import { lintSource } from '@secretlint/core';
+import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
+import type { SecretLintCoreConfig } from '@secretlint/types';
+
+const PRESET = '@secretlint/secretlint-rule-preset-recommend';
+const config: SecretLintCoreConfig = {
+  rules: [{ id: PRESET, rule: recommendedPreset, rules: [{ id: '@secretlint/secretlint-rule-filter-comments', disabled: true }] }],
+};
+
+export interface SecretlintFinding {
+  /** `secretlint-<rule>`, e.g. `secretlint-github`. */
+  rule: string;
+  start: number;
+  end: number;
+}
+
+export async function secretlintFindings(text: string): Promise<SecretlintFinding[]> {
+  if (text.length < 8) return [];
+  const result = await lintSource({
+    source: { content: text, filePath: 'export.txt', ext: '.txt', contentType: 'text' },
+    options: { config, noPhysicFilePath: true },
+  });
+  return result.messages
+    .filter((m) => m.type === 'message')
+    .map((m) => ({ rule: m.ruleId.replace(/^@secretlint\/secretlint-rule-/, 'secretlint-'), start: m.range[0], end: m.range[1] }));
+}
