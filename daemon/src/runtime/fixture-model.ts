@@ -122,7 +122,7 @@ function toyTokenizer(): FixtureTokenizer {
 }
 
 /** The adapters change the query and value projections, the feed-forward output and the logits of every block. */
-function adapterTargets(dims: FixtureDims, vocabSize: number): [string, number[]][] {
+export function adapterTargets(dims: FixtureDims, vocabSize: number): [string, number[]][] {
   const shapes = blockWeightShapes(dims);
   const targets: [string, number[]][] = [];
   for (let block = 0; block < dims.layers; block++) {
