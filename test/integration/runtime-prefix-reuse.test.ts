@@ -1,7 +1,8 @@
 // KV-cache prefix reuse across turns on the real llama.cpp with the tiny fixture: an answer sent back in
 // the next prompt keeps the tokens it was generated as, so the whole previous prompt and answer are reused.
-// The fixture writes its JSON a character at a time where its tokenizer would merge characters, so a
-// re-tokenized answer would stop matching the cache a few tokens into it.
+// A re-tokenized answer would stop matching the cache where the model's split differs from the tokenizer's.
+// Cases that hinge on what was sampled (a character-per-token split, a control token inside a string) are
+// built by evaluating chosen tokens into the cache: which seed samples them differs from CPU to CPU.
 import assert from 'node:assert/strict';
 import type { LlamaGrammar, Token } from 'node-llama-cpp';
 import type { ChatTurn, GenerateRequest } from '../../daemon/src/agents/ports.js';
