@@ -16,11 +16,14 @@ import { ProgressBar } from '../../daemon/src/cli/progress-bar.js';
 import type { FixturePreset } from '../../daemon/src/runtime/fixture-presets.js';
 import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { loadFixtureRuntime } from '../support/fixture-runtime.js';
+import type { RealVocab } from '../support/real-vocab.js';
 import { makeSite, taskOnSite, type HarnessSite } from '../integration/support/git-store-harness.js';
 import { median, NoopRecorder, orchestratorPrefixReuse, roleSwitches, TimedModel, timedRecorder, type TimedCall } from './agent-timing.js';
 
 const TASKS = Number(process.env.TANDEM_BENCH_AGENT_TASKS ?? 20); // each run with and without the store
 const PRESET = (process.env.TANDEM_BENCH_AGENT_PRESET ?? 'tiny') as FixturePreset;
+// `qwen2`: the fixture around Qwen2's real tokenizer and chat template (151,936 tokens) instead of the toy one.
+const VOCAB = (process.env.TANDEM_BENCH_AGENT_VOCAB ?? 'toy') as 'toy' | RealVocab;
 const FIXTURE_SEED = 3; // the agents fuzz's: its random orchestrator delegates now and then
 
 const REPO: Record<string, string> = {
@@ -51,7 +54,7 @@ export async function run(): Promise<Record<string, number | string>> {
   let site: HarnessSite | null = null;
   let runtime: ModelRuntime | null = null;
   try {
-    runtime = await loadFixtureRuntime(join(dir, 'model'), { preset: PRESET, seed: FIXTURE_SEED });
+    runtime = await loadFixtureRuntime(join(dir, 'model'), { preset: PRESET, seed: FIXTURE_SEED, vocab: VOCAB });
     site = makeSite(REPO);
     const model = new TimedModel(runtime);
     const storeTime = { ms: 0 };
@@ -102,6 +105,7 @@ export async function run(): Promise<Record<string, number | string>> {
     const noopRate = noop.steps / noop.seconds;
     return {
       preset: PRESET,
+      vocab: VOCAB,
       tasks: TASKS,
       steps_with_store: store.steps,
       steps_without_store: noop.steps,

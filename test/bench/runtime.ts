@@ -2,7 +2,8 @@
 // swap vs reload: switching role by using the other, already-made context, against disposing the model
 // and loading it again with the other adapter (both measured up to the first token); memory of one model
 // with two role contexts against two models; runtime generation speed against a plain node-llama-cpp
-// loop; and how much of a second orchestrator turn's prompt the role's KV cache already held.
+// loop; how much of a second orchestrator turn's prompt the role's KV cache already held; and what the
+// worker's action grammar costs per token on the Qwen2 vocabulary (runtime-grammar.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { writeFixtureModel, type FixtureFiles } from '../../daemon/src/runtime/f
 import { startLlama, type LlamaBackend } from '../../daemon/src/runtime/llama-backend.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { chooseThreads } from '../../daemon/src/runtime/thread-count.js';
+import { grammarCost } from './runtime-grammar.js';
 import { measureInChild, runMemoryChildIfAsked } from './runtime-memory.js';
 
 const CONTEXT_SIZE = 2048;
@@ -34,7 +36,7 @@ const SYSTEM = [
 ].join('\n');
 const PROMPT: ChatTurn[] = [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Add a --verbose flag to the CLI and log each step.' }];
 
-const steps = ['fixture', 'load', 'swap', 'reload', 'speed', 'prefix', 'memory: two roles', 'memory: two models'];
+const steps = ['fixture', 'load', 'swap', 'reload', 'speed', 'prefix', 'grammar on the Qwen2 vocabulary', 'memory: two roles', 'memory: two models'];
 const bar = new ProgressBar();
 const progress = (done: number) => bar.update({ id: 'bench-runtime', title: `runtime bench: ${steps[Math.min(done, steps.length - 1)]}`, done, total: steps.length, unit: 'steps', finished: done === steps.length });
 
@@ -74,12 +76,14 @@ export async function run(): Promise<Record<string, number | string>> {
     progress(6);
     const status = runtime.status();
     await runtime.dispose();
+    const grammar = await grammarCost(backend, PROMPT);
+    progress(7);
     await backend.llama.dispose();
 
     const roles = await measureInChild('two-roles', files, CONTEXT_SIZE);
-    progress(7);
-    const models = await measureInChild('two-models', files, CONTEXT_SIZE);
     progress(8);
+    const models = await measureInChild('two-models', files, CONTEXT_SIZE);
+    progress(9);
 
     const swap = median(swaps);
     const reload = median(reloads);
@@ -103,6 +107,7 @@ export async function run(): Promise<Record<string, number | string>> {
       tokens_per_s_runtime: round(viaRuntime),
       runtime_vs_raw: round(viaRuntime / raw, 3),
       prefix_reuse: round(second.tokensReused / second.tokensIn, 3),
+      ...grammar,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -40,8 +40,9 @@ export const DEFAULT_CONFIG: AgentConfig = {
   repeatLimit: 3,
   noProgressLimit: 12,
   maxTokens: { orchestrator: 768, worker: 2048 },
-  compactAt: 0.85,
-  compactTo: 0.6,
+  // Of the room the pinned turns leave: several steps fit between compactions, each reusing the KV cache.
+  compactAt: 0.9,
+  compactTo: 0.4,
   shownChars: 6000,
   prompts: PROMPTS,
   fieldLimits: FIELD_LIMITS,

@@ -1,15 +1,16 @@
 // CLI commands of the model runtime: writing the fixture model, and checking an install with it.
 import { resolve } from 'node:path';
 import { PROBE_MAX_TOKENS, runDoctor, type DoctorReport } from '../runtime/doctor.js';
-import { writeFixtureModel } from '../runtime/fixture-model.js';
+import { FIXTURE_ARCHS, writeFixtureModel, type FixtureArch } from '../runtime/fixture-model.js';
 import { FIXTURE_PRESETS, type FixturePreset } from '../runtime/fixture-presets.js';
+import { readFixtureTokenizer } from '../runtime/fixture-tokenizer.js';
 import type { CliCommand } from './command.js';
 
 const modelsFixture: CliCommand = {
   name: 'models fixture',
-  usage: 'models fixture --out DIR [--preset tiny|bench] [--seed N] [--json]',
-  summary: "Write the project's random-weight test model and its orchestrator and worker LoRA adapters",
-  options: { out: { type: 'string' }, preset: { type: 'string' }, seed: { type: 'string' } },
+  usage: 'models fixture --out DIR [--preset tiny|bench] [--seed N] [--vocab FILE.gguf] [--arch llama|qwen2] [--json]',
+  summary: "Write the project's random-weight test model and its orchestrator and worker LoRA adapters (--vocab: around a real model's tokenizer and chat template)",
+  options: { out: { type: 'string' }, preset: { type: 'string' }, seed: { type: 'string' }, vocab: { type: 'string' }, arch: { type: 'string' } },
   async run({ values }) {
     const out = values.out;
     const preset = (values.preset ?? 'tiny') as FixturePreset;
@@ -17,11 +18,22 @@ const modelsFixture: CliCommand = {
     if (typeof out !== 'string' || !out) return usageError('--out DIR is required');
     if (!FIXTURE_PRESETS.includes(preset)) return usageError(`--preset must be one of ${FIXTURE_PRESETS.join(', ')} (got ${String(preset)})`);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return usageError(`--seed must be a whole number from 0 to 4294967295 (got ${String(values.seed)})`);
-    const files = await writeFixtureModel(resolve(out), { preset, seed });
+    const arch = (values.arch ?? 'llama') as FixtureArch;
+    if (!FIXTURE_ARCHS.includes(arch)) return usageError(`--arch must be one of ${FIXTURE_ARCHS.join(', ')} (got ${String(arch)})`);
+    let tokenizer;
+    if (typeof values.vocab === 'string') {
+      try {
+        tokenizer = await readFixtureTokenizer(resolve(values.vocab));
+      } catch (error) {
+        return usageError(`--vocab ${values.vocab}: ${(error as Error).message}`);
+      }
+    }
+    const files = await writeFixtureModel(resolve(out), { preset, seed, arch, ...(tokenizer ? { tokenizer } : {}) });
+    const vocab = tokenizer ? `${tokenizer.label}, ${tokenizer.vocabSize} tokens` : 'toy';
     if (values.json) {
-      console.log(JSON.stringify({ preset, seed, ...files }));
+      console.log(JSON.stringify({ preset, seed, arch, vocab, ...files }));
     } else {
-      console.log(`Wrote the ${preset} fixture model (seed ${seed}). Its weights are random: its output means nothing.`);
+      console.log(`Wrote the ${preset} fixture model (${arch}, ${vocab} vocabulary, seed ${seed}). Its weights are random: its output means nothing.`);
       console.log(`  model         ${files.modelPath}`);
       console.log(`  orchestrator  ${files.adapters.orchestrator}`);
       console.log(`  worker        ${files.adapters.worker}`);
