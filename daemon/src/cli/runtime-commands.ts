@@ -4,6 +4,7 @@ import { PROBE_MAX_TOKENS, runDoctor, type DoctorReport } from '../runtime/docto
 import { writeFixtureModel } from '../runtime/fixture-model.js';
 import { FIXTURE_PRESETS, type FixturePreset } from '../runtime/fixture-presets.js';
 import type { CliCommand } from './command.js';
+import { DOCTOR_HEADING, gpuLines } from './gpu-lines.js';
 
 const modelsFixture: CliCommand = {
   name: 'models fixture',
@@ -33,7 +34,7 @@ const modelsFixture: CliCommand = {
 const doctor: CliCommand = {
   name: 'doctor',
   usage: 'doctor [--threads N] [--json]',
-  summary: 'Check that llama.cpp runs here: backend, threads, memory, and a generation with each adapter',
+  summary: 'Check that llama.cpp runs here: backend, GPU (or why none is used), threads, memory, a generation with each adapter',
   options: { threads: { type: 'string' } },
   async run({ values }) {
     const threads = values.threads === undefined ? null : Number(values.threads);
@@ -50,9 +51,11 @@ export function formatDoctorReport(report: DoctorReport): string {
   const lines = [
     'Tandem doctor',
     `  backend    ${report.backend ?? 'not started'}`,
+    ...(report.gpu ? gpuLines(report.gpu, DOCTOR_HEADING) : []),
     `  threads    ${report.threads.threads} (${how})`,
     `  memory     ${gib(report.memory.totalMb)} total, ${gib(report.memory.freeMb)} free, ${report.memory.rssMb} MiB used by this check`,
   ];
+  if (report.warmup) lines.push(`  warm-up    ${report.warmup.label}: ${report.warmup.state === 'failed' ? 'FAILED' : `${report.warmup.ms} ms`} (the daemon does this once after loading)`);
   for (const g of report.generations) {
     const adapter = g.adapter.version === null ? 'base weights' : `adapter v${g.adapter.version}`;
     lines.push(`  ${g.role.padEnd(12)} ${adapter}: ${g.ok ? 'ok' : 'FAILED'}, ${g.tokensOut} tokens in ${g.latencyMs} ms, ${g.parsed ? 'valid JSON action' : `JSON not closed within ${PROBE_MAX_TOKENS} tokens`}`);

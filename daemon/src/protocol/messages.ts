@@ -3,6 +3,7 @@
 // Adding a message means one declaration here plus one handler in daemon/src/server.ts.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { TaskEvent } from './events.js';
+import type { GpuStatus, WarmupStatus } from './gpu-status.js';
 import type {
   AdapterInfo, AdapterRef, ApplyResult, ExportManifest, ExportOptions, FileReview, ModelInfo, ProgressEvent, Role,
   TaskDetail, TaskSummary,
@@ -26,6 +27,10 @@ export interface DaemonStatus {
   adapters: Record<Role, AdapterRef>;
   generating: boolean;
   tasksRunning: number;
+  /** Devices, VRAM, layers offloaded, and why no GPU is used when none is (gpu-status.ts). */
+  gpu?: GpuStatus;
+  /** The warm-up right after the model loaded: the status bar says "preparing GPU kernels" while it runs. */
+  warmup?: WarmupStatus | null;
 }
 
 export interface StatsBucket {
