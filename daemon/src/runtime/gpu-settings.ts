@@ -7,6 +7,8 @@ export type GpuLayersSetting = 'auto' | 'max' | number;
 /** 'auto': the default, lowered on a GPU until both role contexts fit; n: exactly n tokens (an error if they do not fit). */
 export type ContextSizeSetting = 'auto' | number;
 
+/** What 'auto' asks for before VRAM is considered: room for real prompts, without reserving memory for nothing. */
+export const DEFAULT_CONTEXT_SIZE = 4096;
 /** The smallest context a role can work in: a system prompt, a file and an answer. */
 export const MIN_CONTEXT_SIZE = 1024;
 
@@ -30,4 +32,15 @@ export function memorySettings(config: { gpuLayers?: GpuLayersSetting; contextSi
     gpuLayers: env.TANDEM_GPU_LAYERS ? parseGpuLayers(env.TANDEM_GPU_LAYERS, 'TANDEM_GPU_LAYERS') : config.gpuLayers ?? 'auto',
     contextSize: env.TANDEM_CONTEXT_SIZE ? parseContextSize(env.TANDEM_CONTEXT_SIZE, 'TANDEM_CONTEXT_SIZE') : config.contextSize ?? 'auto',
   };
+}
+
+/**
+ * What node-llama-cpp's loadModel gets as gpuLayers. Its 'auto' fits layers beside one context of the
+ * size given; Tandem keeps one context per role and a context's VRAM grows with its tokens, so it is
+ * asked to leave room for all of them together. Explicit settings pass through as they are.
+ */
+export function gpuLayersOption(setting: GpuLayersSetting, contextSize: ContextSizeSetting, roles: number): 'max' | number | { fitContext: { contextSize: number } } {
+  if (setting !== 'auto') return setting;
+  const perRole = contextSize === 'auto' ? DEFAULT_CONTEXT_SIZE : contextSize;
+  return { fitContext: { contextSize: perRole * roles } };
 }

@@ -13,11 +13,11 @@ import { sha256File } from './sha256-file.js';
 import { generateOnRole } from './generation.js';
 import { fail, validateAdapterFile, validateBaseModelFile, type BaseModelSummary, type ModelFileError } from './gguf-validate.js';
 import { GpuReport } from './gpu-report.js';
-import type { ContextSizeSetting, GpuLayersSetting } from './gpu-settings.js';
+import { gpuLayersOption, type ContextSizeSetting, type GpuLayersSetting } from './gpu-settings.js';
 import { startLlama, type Backend, type LlamaBackend } from './llama-backend.js';
 import { LoadedAdapters } from './loaded-adapters.js';
 import { createRoleContext, type AdapterVersion, type RoleContextOptions } from './role-context.js';
-import { chooseRoleContextSize, DEFAULT_CONTEXT_SIZE } from './role-context-size.js';
+import { chooseRoleContextSize } from './role-context-size.js';
 import { RoleSlot, type SwitchTiming } from './role-slot.js';
 import { chooseThreads } from './thread-count.js';
 import { WarmUp } from './warm-up.js';
@@ -91,7 +91,7 @@ export class ModelRuntime implements ModelPort {
     const mark = backend.log.mark();
     let model: LlamaModel;
     try {
-      model = await backend.llama.loadModel({ modelPath: options.modelPath, onLoadProgress: options.onLoadProgress, gpuLayers: layersOption(options) });
+      model = await backend.llama.loadModel({ modelPath: options.modelPath, onLoadProgress: options.onLoadProgress, gpuLayers: gpuLayersOption(options.gpuLayers ?? 'auto', options.contextSize ?? 'auto', ROLES.length) });
     } catch (error) {
       if (owns) await backend.llama.dispose();
       const reason = backend.log.since(mark).join(' / ') || (error as Error).message;
@@ -215,13 +215,3 @@ export class ModelRuntime implements ModelPort {
   }
 }
 
-/**
- * node-llama-cpp's 'auto' fits layers beside one context of the size given; Tandem keeps one per role,
- * and a context's VRAM grows with its tokens, so it is asked to leave room for all of them together.
- */
-function layersOption(options: ModelRuntimeOptions) {
-  const setting = options.gpuLayers ?? 'auto';
-  if (setting !== 'auto') return setting;
-  const perRole = typeof options.contextSize === 'number' ? options.contextSize : DEFAULT_CONTEXT_SIZE;
-  return { fitContext: { contextSize: perRole * ROLES.length } };
-}

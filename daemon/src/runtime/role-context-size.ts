@@ -1,10 +1,9 @@
 // How many tokens each role's context gets. Both roles keep a context (KV cache) beside the one model,
 // so on a GPU both must fit in the VRAM left after the model's layers. Pure: the VRAM a context of n
 // tokens needs comes in as a function (node-llama-cpp's estimate in the runtime, a formula in tests).
-import { MIN_CONTEXT_SIZE, type ContextSizeSetting } from './gpu-settings.js';
+import { DEFAULT_CONTEXT_SIZE, MIN_CONTEXT_SIZE, type ContextSizeSetting } from './gpu-settings.js';
 
-/** What 'auto' asks for before VRAM is considered: room for real prompts, without reserving memory for nothing. */
-export const DEFAULT_CONTEXT_SIZE = 4096;
+export { DEFAULT_CONTEXT_SIZE };
 /** Context sizes are tried in these steps (llama.cpp pads the KV cache to 256 anyway). */
 const STEP = 256;
 /** Part of the free VRAM left unplanned: llama.cpp's compute buffers grow a little past the estimate. */
