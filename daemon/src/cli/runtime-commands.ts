@@ -8,7 +8,7 @@ import { DOCTOR_HEADING, gpuLines } from './gpu-lines.js';
 
 const modelsFixture: CliCommand = {
   name: 'models fixture',
-  usage: 'models fixture --out DIR [--preset tiny|bench] [--seed N] [--json]',
+  usage: 'models fixture --out DIR [--preset tiny|bench|large] [--seed N] [--json]',
   summary: "Write the project's random-weight test model and its orchestrator and worker LoRA adapters",
   options: { out: { type: 'string' }, preset: { type: 'string' }, seed: { type: 'string' } },
   async run({ values }) {
