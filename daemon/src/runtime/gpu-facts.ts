@@ -64,7 +64,10 @@ function platformName(platform: NodeJS.Platform): string {
 function prebuiltDir(name: string): string | null {
   try {
     const require = createRequire(createRequire(import.meta.url).resolve('node-llama-cpp'));
-    return dirname(require.resolve(`@node-llama-cpp/${name}/package.json`));
+    // Its exports hide package.json: resolve the entry point, then walk up to the package's folder.
+    let dir = dirname(require.resolve(`@node-llama-cpp/${name}`));
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    return existsSync(join(dir, 'bins')) ? dir : null;
   } catch {
     return null;
   }
