@@ -1,5 +1,6 @@
 // The user's settings file (paths.config): which base model, how many threads, which commands a repo may run.
 import { readJsonFile, writeJsonFileAtomic } from './json-file.js';
+import { parseContextSize, parseGpuLayers, type ContextSizeSetting, type GpuLayersSetting } from './runtime/gpu-settings.js';
 
 export interface TandemConfig {
   /** Absolute path of the base model GGUF in use; unset means the catalog default, when downloaded. */
@@ -10,6 +11,10 @@ export interface TandemConfig {
   allowedCommands?: Record<string, string[]>;
   /** Repository paths whose allowed commands may use the network (none by default). */
   commandNetwork?: string[];
+  /** Model layers on the GPU; unset means as many as fit beside both role contexts. */
+  gpuLayers?: GpuLayersSetting;
+  /** Tokens per role context; unset means 4096, lowered on a GPU until both contexts fit. */
+  contextSize?: ContextSizeSetting;
 }
 
 /** Reads the config; a missing file is an empty config, a malformed one is an error naming the bad field. */
@@ -17,7 +22,7 @@ export function readConfig(path: string): TandemConfig {
   const raw = readJsonFile(path);
   if (raw === undefined) return {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${path}: expected a JSON object`);
-  const { model, threads, allowedCommands, commandNetwork } = (raw ?? {}) as Record<string, unknown>;
+  const { model, threads, allowedCommands, commandNetwork, gpuLayers, contextSize } = (raw ?? {}) as Record<string, unknown>;
   const config: TandemConfig = {};
   if (model !== undefined) {
     if (typeof model !== 'string' || model === '') throw new Error(`${path}: "model" must be a file path`);
@@ -35,6 +40,8 @@ export function readConfig(path: string): TandemConfig {
     if (!Array.isArray(commandNetwork) || !commandNetwork.every((path) => typeof path === 'string')) throw new Error(`${path}: "commandNetwork" must be a list of repository paths`);
     config.commandNetwork = commandNetwork as string[];
   }
+  if (gpuLayers !== undefined) config.gpuLayers = parseGpuLayers(gpuLayers, path);
+  if (contextSize !== undefined) config.contextSize = parseContextSize(contextSize, path);
   return config;
 }
 
@@ -49,7 +56,7 @@ export function updateConfig(path: string, change: (config: TandemConfig) => Tan
   const raw = readJsonFile(path);
   const next = change(readConfig(path));
   // Keys other areas may add later survive; the typed keys come from `next` only, so unsetting one works.
-  const { model: _m, threads: _t, allowedCommands: _a, commandNetwork: _n, ...extra } = (raw ?? {}) as Record<string, unknown>;
+  const { model: _m, threads: _t, allowedCommands: _a, commandNetwork: _n, gpuLayers: _g, contextSize: _c, ...extra } = (raw ?? {}) as Record<string, unknown>;
   writeJsonFileAtomic(path, { ...extra, ...next });
   return next;
 }

@@ -67,6 +67,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     return {
       version: TANDEM_VERSION, pid: process.pid, model: runtime.model, backend: runtime.backend, threads: runtime.threads,
       adapters: runtime.adapters, generating: scheduler.generating, tasksRunning: tasks.running,
+      gpu: await models.runtime.gpuStatus(), warmup: models.runtime.warmUpStatus,
     };
   };
 

@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   store: () => import('./store.js'),
   export: () => import('./export.js'),
   runtime: () => import('./runtime.js'),
+  gpu: () => import('./gpu.js'),
   agent: () => import('./agent.js'),
 };
 

@@ -13,6 +13,7 @@ import { ProgressBar } from '../../daemon/src/cli/progress-bar.js';
 import type { Role } from '../../daemon/src/protocol/types.js';
 import { toChatHistory } from '../../daemon/src/runtime/chat-history.js';
 import { writeFixtureModel, type FixtureFiles } from '../../daemon/src/runtime/fixture-model.js';
+import { FIXTURE_PRESETS, type FixturePreset } from '../../daemon/src/runtime/fixture-presets.js';
 import { startLlama, type LlamaBackend } from '../../daemon/src/runtime/llama-backend.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { chooseThreads } from '../../daemon/src/runtime/thread-count.js';
@@ -40,12 +41,13 @@ const steps = ['fixture', 'load', 'swap', 'reload', 'speed', 'prefix', 'grammar 
 const bar = new ProgressBar();
 const progress = (done: number) => bar.update({ id: 'bench-runtime', title: `runtime bench: ${steps[Math.min(done, steps.length - 1)]}`, done, total: steps.length, unit: 'steps', finished: done === steps.length });
 
-export async function run(): Promise<Record<string, number | string>> {
+/** `--preset tiny|bench|large` (default bench); the gpu bench passes the fixture it already wrote. */
+export async function run(options: { preset?: FixturePreset; files?: FixtureFiles } = {}): Promise<Record<string, number | string>> {
   await runMemoryChildIfAsked(); // in a memory child this reports and exits; it never returns there
   const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-runtime-'));
   try {
     progress(0);
-    const files = await writeFixtureModel(dir, { preset: 'bench', seed: 1 });
+    const files = options.files ?? await writeFixtureModel(dir, { preset: options.preset ?? presetArgument('bench'), seed: 1 });
     progress(1);
     const backend = await startLlama(chooseThreads().threads);
     const loaded = await ModelRuntime.load({ modelPath: files.modelPath, contextSize: CONTEXT_SIZE, backend, adapters: adapterVersions(files) });
@@ -99,9 +101,10 @@ export async function run(): Promise<Record<string, number | string>> {
       swap_ms_median: round(swap),
       reload_ms_median: round(reload),
       swap_vs_reload: round(reload / swap),
-      rss_baseline_mb: round(roles.baselineMb),
-      rss_two_roles_mb: round(rolesMb),
-      rss_two_models_mb: round(modelsMb),
+      memory_source: roles.source, // vram on a GPU, rss on the CPU
+      [`${roles.source}_baseline_mb`]: round(roles.baselineMb),
+      [`${roles.source}_two_roles_mb`]: round(rolesMb),
+      [`${roles.source}_two_models_mb`]: round(modelsMb),
       memory_ratio: round(rolesMb / modelsMb, 3),
       tokens_per_s_raw: round(raw),
       tokens_per_s_runtime: round(viaRuntime),
@@ -112,6 +115,15 @@ export async function run(): Promise<Record<string, number | string>> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The value of `--preset NAME` on the command line, if any. */
+export function presetArgument(fallback: FixturePreset): FixturePreset {
+  const at = process.argv.indexOf('--preset');
+  const value = at >= 0 ? process.argv[at + 1] : undefined;
+  if (value === undefined) return fallback;
+  if (!FIXTURE_PRESETS.includes(value as FixturePreset)) throw new Error(`--preset must be one of ${FIXTURE_PRESETS.join(', ')} (got ${value})`);
+  return value as FixturePreset;
 }
 
 /** The naive way to switch role: dispose the model, load it again with the other adapter, evaluate the prompt. */

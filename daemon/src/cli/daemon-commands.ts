@@ -9,6 +9,7 @@ import { TANDEM_VERSION } from '../version.js';
 import type { CliCommand } from './command.js';
 import { printResult } from './command-output.js';
 import { connectToDaemon, withDaemonOrInProcess } from './daemon-client.js';
+import { gpuLines, STATUS_HEADING, warmupLine } from './gpu-lines.js';
 
 const STOP_WAIT_MS = 30_000;
 
@@ -79,5 +80,7 @@ function describeStatus(s: DaemonStatus): string {
     `  model:    ${s.model ? `${s.model.name}${s.model.fixture ? ' (test fixture)' : ''}` : 'none loaded'} on ${s.backend}, ${s.threads} threads`,
     `  adapters: orchestrator ${adapter('orchestrator')}, worker ${adapter('worker')}`,
     `  work:     ${s.tasksRunning} task(s) running${s.generating ? ', generating' : ''}`,
+    ...(warmupLine(s.warmup) ? [warmupLine(s.warmup)!] : []),
+    ...(s.gpu ? gpuLines(s.gpu, STATUS_HEADING) : []),
   ].join('\n');
 }

@@ -5,10 +5,11 @@ import { FIXTURE_ARCHS, writeFixtureModel, type FixtureArch } from '../runtime/f
 import { FIXTURE_PRESETS, type FixturePreset } from '../runtime/fixture-presets.js';
 import { readFixtureTokenizer } from '../runtime/fixture-tokenizer.js';
 import type { CliCommand } from './command.js';
+import { DOCTOR_HEADING, gpuLines } from './gpu-lines.js';
 
 const modelsFixture: CliCommand = {
   name: 'models fixture',
-  usage: 'models fixture --out DIR [--preset tiny|bench] [--seed N] [--vocab FILE.gguf] [--arch llama|qwen2] [--json]',
+  usage: 'models fixture --out DIR [--preset tiny|bench|large] [--seed N] [--vocab FILE.gguf] [--arch llama|qwen2] [--json]',
   summary: "Write the project's random-weight test model and its orchestrator and worker LoRA adapters (--vocab: around a real model's tokenizer and chat template)",
   options: { out: { type: 'string' }, preset: { type: 'string' }, seed: { type: 'string' }, vocab: { type: 'string' }, arch: { type: 'string' } },
   async run({ values }) {
@@ -45,7 +46,7 @@ const modelsFixture: CliCommand = {
 const doctor: CliCommand = {
   name: 'doctor',
   usage: 'doctor [--threads N] [--json]',
-  summary: 'Check that llama.cpp runs here: backend, threads, memory, and a generation with each adapter',
+  summary: 'Check that llama.cpp runs here: backend, GPU (or why none is used), threads, memory, a generation with each adapter',
   options: { threads: { type: 'string' } },
   async run({ values }) {
     const threads = values.threads === undefined ? null : Number(values.threads);
@@ -62,9 +63,11 @@ export function formatDoctorReport(report: DoctorReport): string {
   const lines = [
     'Tandem doctor',
     `  backend    ${report.backend ?? 'not started'}`,
+    ...(report.gpu ? gpuLines(report.gpu, DOCTOR_HEADING) : []),
     `  threads    ${report.threads.threads} (${how})`,
     `  memory     ${gib(report.memory.totalMb)} total, ${gib(report.memory.freeMb)} free, ${report.memory.rssMb} MiB used by this check`,
   ];
+  if (report.warmup) lines.push(`  warm-up    ${report.warmup.label}: ${report.warmup.state === 'failed' ? 'FAILED' : `${report.warmup.ms} ms`} (the daemon does this once after loading)`);
   for (const g of report.generations) {
     const adapter = g.adapter.version === null ? 'base weights' : `adapter v${g.adapter.version}`;
     lines.push(`  ${g.role.padEnd(12)} ${adapter}: ${g.ok ? 'ok' : 'FAILED'}, ${g.tokensOut} tokens in ${g.latencyMs} ms, ${g.parsed ? 'valid JSON action' : `JSON not closed within ${PROBE_MAX_TOKENS} tokens`}`);

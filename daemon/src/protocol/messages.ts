@@ -10,6 +10,7 @@ import {
   EXPORT_FORMATS, ROLES, type AdapterInfo, type AdapterRef, type ApplyResult, type ExportManifest, type ExportOptions,
   type FileReview, type ModelInfo, type ProgressEvent, type Role, type TaskDetail, type TaskSummary,
 } from './types.js';
+import type { GpuStatus, WarmupStatus } from './gpu-status.js';
 
 /** A request type that keeps its method name as a literal type, so clients can be checked against it. */
 export type Request<M extends string, P, R> = RequestType<P, R, void> & { readonly method: M; readonly paramsSchema: Schema<P> };
@@ -32,6 +33,10 @@ export interface DaemonStatus {
   adapters: Record<Role, AdapterRef>;
   generating: boolean;
   tasksRunning: number;
+  /** Devices, VRAM, layers offloaded, and why no GPU is used when none is (gpu-status.ts). */
+  gpu?: GpuStatus;
+  /** The warm-up right after the model loaded: the status bar says "preparing GPU kernels" while it runs. */
+  warmup?: WarmupStatus | null;
 }
 
 export interface StatsBucket {

@@ -10,7 +10,9 @@ export type ModelFileProblem =
   | 'unreadable' | 'not_gguf' | 'unsupported_version' | 'truncated' | 'corrupt'
   | 'not_a_model' | 'not_an_adapter' | 'wrong_architecture' | 'tensor_mismatch'
   /** The header looked right but llama.cpp still refused the file; the message quotes its log. */
-  | 'rejected_by_llama';
+  | 'rejected_by_llama'
+  /** The model and both role contexts do not fit in the GPU's memory as the settings ask. */
+  | 'does_not_fit';
 
 export interface ModelFileError {
   problem: ModelFileProblem;

@@ -6,23 +6,33 @@
 import { basename } from 'node:path';
 import type { LlamaModel } from 'node-llama-cpp';
 import type { GenerateRequest, GenerateResult, ModelPort } from '../agents/ports.js';
+import type { GpuStatus, WarmupStatus } from '../protocol/gpu-status.js';
 import { ROLES, type AdapterRef, type ModelInfo, type Role } from '../protocol/types.js';
 import { ActionGrammars } from './action-grammar.js';
 import { sha256File } from './sha256-file.js';
 import { generateOnRole } from './generation.js';
 import { fail, validateAdapterFile, validateBaseModelFile, type BaseModelSummary, type ModelFileError } from './gguf-validate.js';
+import { GpuReport } from './gpu-report.js';
+import { gpuLayersOption, type ContextSizeSetting, type GpuLayersSetting } from './gpu-settings.js';
 import { startLlama, type Backend, type LlamaBackend } from './llama-backend.js';
 import { LoadedAdapters } from './loaded-adapters.js';
 import { createRoleContext, type AdapterVersion, type RoleContextOptions } from './role-context.js';
+import { chooseRoleContextSize } from './role-context-size.js';
 import { RoleSlot, type SwitchTiming } from './role-slot.js';
 import { chooseThreads } from './thread-count.js';
+import { WarmUp } from './warm-up.js';
 
 export interface ModelRuntimeOptions {
   modelPath: string;
   /** Evaluation threads; by default TANDEM_THREADS or the cores this process may use. */
   threads?: number | null;
-  /** Tokens per role context; capped by what the model was trained on. Defaults to 4096. */
-  contextSize?: number;
+  /**
+   * Tokens per role context, capped by what the model was trained on. 'auto' (the default): 4096, lowered
+   * on a GPU until both role contexts fit in the VRAM beside the model. A number that does not fit there is an error.
+   */
+  contextSize?: ContextSizeSetting;
+  /** Model layers on the GPU ('auto' by default: as many as fit beside both role contexts). */
+  gpuLayers?: GpuLayersSetting;
   adapters?: Partial<Record<Role, AdapterVersion | null>>;
   /** The model file's sha256 when the caller already knows it; otherwise it is computed. */
   modelSha256?: string;
@@ -59,7 +69,10 @@ export class ModelRuntime implements ModelPort {
     private readonly slots: Record<Role, RoleSlot>,
     private readonly contextOptions: RoleContextOptions,
     private readonly grammars: ActionGrammars,
+    private readonly gpu: GpuReport,
   ) {}
+
+  private readonly warmUpRun = new WarmUp();
 
   static async load(options: ModelRuntimeOptions): Promise<RuntimeResult<ModelRuntime>> {
     const checked = await validateBaseModelFile(options.modelPath);
@@ -78,15 +91,25 @@ export class ModelRuntime implements ModelPort {
     const mark = backend.log.mark();
     let model: LlamaModel;
     try {
-      model = await backend.llama.loadModel({ modelPath: options.modelPath, onLoadProgress: options.onLoadProgress });
+      model = await backend.llama.loadModel({ modelPath: options.modelPath, onLoadProgress: options.onLoadProgress, gpuLayers: gpuLayersOption(options.gpuLayers ?? 'auto', options.contextSize ?? 'auto', ROLES.length) });
     } catch (error) {
       if (owns) await backend.llama.dispose();
       const reason = backend.log.since(mark).join(' / ') || (error as Error).message;
       return fail('rejected_by_llama', options.modelPath, `llama.cpp could not load "${basename(options.modelPath)}": ${reason}`);
     }
 
+    const sized = await chooseRoleContextSize({
+      setting: options.contextSize ?? 'auto', trainContextSize: model.trainContextSize, roles: ROLES.length,
+      freeVramBytes: backend.backend === 'cpu' || model.gpuLayers === 0 ? null : (await backend.llama.getVramState()).free,
+      vramFor: async (contextSize) => (await model.fileInsights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: model.gpuLayers, sequences: 1 })).gpuVram,
+    });
+    if (!sized.ok) {
+      await model.dispose();
+      if (owns) await backend.llama.dispose();
+      return fail('does_not_fit', options.modelPath, sized.message);
+    }
     const contextOptions: RoleContextOptions = {
-      contextSize: Math.min(options.contextSize ?? 4096, model.trainContextSize),
+      contextSize: sized.contextSize,
       threads: backend.threads,
       log: backend.log,
       adapters: new LoadedAdapters(model, options.log ?? ((line) => process.stderr.write(`tandem runtime: ${line}\n`))),
@@ -102,7 +125,29 @@ export class ModelRuntime implements ModelPort {
     }
     const sha = options.modelSha256 ?? (await sha256File(options.modelPath));
     const grammars = new ActionGrammars(backend.llama, options.maxStringLength);
-    return { ok: true, value: new ModelRuntime(backend, owns, model, base, sha, slots as Record<Role, RoleSlot>, contextOptions, grammars) };
+    const gpu = new GpuReport(backend, model, options.gpuLayers ?? 'auto');
+    return { ok: true, value: new ModelRuntime(backend, owns, model, base, sha, slots as Record<Role, RoleSlot>, contextOptions, grammars, gpu) };
+  }
+
+  /**
+   * Runs one short generation per role in the background, so the first task does not wait for GPU
+   * kernels to compile (or the CPU's equivalent). Idempotent; never rejects.
+   */
+  warmUp(): Promise<WarmupStatus> {
+    return this.warmUpRun.start({
+      backend: this.backend.backend, contextSize: (role) => this.contextSize(role),
+      countTokens: (text) => this.countTokens(text), generate: (request) => this.generate(request),
+    });
+  }
+
+  /** Null until warmUp() is called. */
+  get warmUpStatus(): WarmupStatus | null {
+    return this.warmUpRun.status;
+  }
+
+  /** Devices, VRAM and offloaded layers now, and why the GPU is not used when it is not. */
+  gpuStatus(): Promise<GpuStatus> {
+    return this.gpu.read();
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -169,3 +214,4 @@ export class ModelRuntime implements ModelPort {
     if (this.ownsBackend) await this.backend.llama.dispose();
   }
 }
+
