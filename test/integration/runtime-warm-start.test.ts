@@ -2,9 +2,10 @@
 // machine with no GPU this covers the CPU paths; the GPU decisions are unit-tested in test/unit/runtime/.
 import assert from 'node:assert/strict';
 import { ROLES } from '../../daemon/src/protocol/types.js';
+import type { DoctorReport } from '../../daemon/src/runtime/doctor.js';
 import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
-import { ModelRuntime as Runtime } from '../../daemon/src/runtime/model-runtime.js';
 import { warmUpLabel } from '../../daemon/src/runtime/warm-up.js';
+import { CLI_ENTRY, makeTandemHome, spawnEntry } from '../fixtures/daemon/spawn-daemon.js';
 import { ACTION_SCHEMA, makeRuntimeFixture, PROMPT, type RuntimeFixture } from './helpers/runtime-fixture.js';
 
 describe('runtime: warm start and GPU report (tiny fixture)', () => {
@@ -53,15 +54,19 @@ describe('runtime: warm start and GPU report (tiny fixture)', () => {
     }
   });
 
-  it('gpuLayers 0 keeps the model on the CPU and says it was asked for', async () => {
-    const loaded = await Runtime.load({ modelPath: fixture.files.modelPath, contextSize: 1024, gpuLayers: 0, backend: fixture.backend, modelSha256: 'fixture' });
-    assert.ok(loaded.ok);
+  it('tandem doctor --json reports the GPU, the warm-up and the probes; TANDEM_GPU_LAYERS=0 keeps the model on the CPU', async () => {
+    const home = makeTandemHome();
     try {
-      const gpu = await loaded.value.gpuStatus();
-      assert.equal(gpu.layersOffloaded, 0);
-      assert.equal(gpu.notUsed?.reason, 'disabled');
+      const doctor = spawnEntry(CLI_ENTRY, ['doctor', '--json'], { ...home.env, TANDEM_GPU_LAYERS: '0' });
+      assert.equal(await doctor.exited, 0, doctor.output());
+      const report = JSON.parse(doctor.output().trim().split('\n').at(-1)!) as DoctorReport;
+      assert.equal(report.ok, true);
+      assert.equal(report.gpu?.layersOffloaded, 0);
+      assert.equal(report.gpu?.notUsed?.reason, 'disabled', 'the setting reached the runtime, and the report says it was asked for');
+      assert.equal(report.warmup?.state, 'ready');
+      assert.deepEqual(report.generations.map((g) => g.role), [...ROLES]);
     } finally {
-      await loaded.value.dispose();
+      home.remove();
     }
   });
 });
