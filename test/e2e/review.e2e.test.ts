@@ -128,7 +128,7 @@ const CASES = {
     await until(() => readFileSync(join(workspace, 'numbers.txt'), 'utf8') === expected);
     await until(() => taskState(db, CASES.hunks.taskId) === 'applied');
     const review = reviewsOf(db, CASES.hunks.taskId);
-    assert.deepEqual(review.map((r) => [r.path, r.verdict, r.hunks]), [['numbers.txt', 'approve', '[0]']]);
+    assert.deepEqual(review.map((r) => [r.path, r.verdict, r.hunks, r.edited]), [['numbers.txt', 'approve_with_edits', '[0]', expected]]);
     assert.deepEqual(hunksOf(db, review[0]!.id), ['kept', 'dropped']);
     await changesRow(page, CASES.hunks.prompt).waitFor({ state: 'detached' });
   });

@@ -134,7 +134,10 @@ describe('workspace: applying approved changes', () => {
     const { result, reviews } = await applyApproved(task, [{ path: 'src/app.ts', verdict: 'approve' }], { agentCommit: reviewed.agentCommit! });
     assert.deepEqual(result.conflicts, []);
     assert.equal(read(t.repo, 'src/app.ts'), BASE.replace('line 40\n', 'line forty\n'));
-    assert.deepEqual(reviews, [{ review: { path: 'src/app.ts', verdict: 'approve', hunks: [1] }, hunks: ['dropped', 'kept'] }]);
+    assert.deepEqual(reviews, [{
+      review: { path: 'src/app.ts', verdict: 'approve_with_edits', editedContent: BASE.replace('line 40\n', 'line forty\n'), hunks: [1] },
+      hunks: ['dropped', 'kept'],
+    }]);
   });
 
   it('applies the frozen agent version when the worktree was not edited, and refuses hunks chosen on an edited file', async () => {

@@ -1,8 +1,8 @@
 // What the user approved for one file, as bytes, and what their review amounts to. The agent's
 // version comes from the round's frozen commit (agent-version.ts); the worktree's file is what the
 // user sees on the diff editor's right side. When they differ the user edited before approving, and
-// the daemon, not the client, says so: the review becomes a hunk selection when the edit only
-// dropped some of the agent's hunks, and approve_with_edits (with the user's version) otherwise.
+// the daemon, not the client, says so: approve_with_edits with the user's version (what the export
+// trains on), naming the kept hunks too when the edit only reverted some of the agent's.
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DiffFile, FileReview } from '../protocol/types.js';
@@ -62,8 +62,9 @@ export async function approvedContent(request: FileReview, file: DiffFile, secti
     const decisions = decideHunks(section.hunks, await hunksBetween(source.worktreeRoot, base ?? Buffer.alloc(0), edited));
     const kept = section.hunks.filter((_, i) => decisions[i] === 'kept').map((hunk) => hunk.index);
     const selection = decisions.includes('edited') ? null : applySelectedHunks((base ?? Buffer.alloc(0)).toString('utf8'), section.hunks, kept);
-    if (selection?.ok && selection.content === edited.toString('utf8')) return approved(edited, { path: file.path, verdict: 'approve', hunks: kept }, decisions);
-    return approved(edited, { path: file.path, verdict: 'approve_with_edits', editedContent: edited.toString('utf8') }, decisions);
+    // Only reverted hunks: the kept ones are named too, so the review reads as the hunk selection it is.
+    const onlyDropped = selection?.ok === true && selection.content === edited.toString('utf8');
+    return approved(edited, { path: file.path, verdict: 'approve_with_edits', editedContent: edited.toString('utf8'), ...(onlyDropped ? { hunks: kept } : {}) }, decisions);
   }
 
   if (request.hunks === undefined) return approved(agent.content, { path: file.path, verdict: 'approve' }, all('kept'));
