@@ -1,7 +1,7 @@
 // Per-hunk review: where each of the agent's hunks of a file stands in the worktree now, and dropping
 // one (the worktree's copy gets the base's lines back), so approval records it as dropped.
-import { RequestType } from 'vscode-jsonrpc';
-import type { Request } from './messages.js';
+import { request } from './messages.js';
+import { s } from './params-schema.js';
 
 /** What the user did with one of the agent's hunks in a file they approved. */
 export type HunkDecision = 'kept' | 'dropped' | 'edited';
@@ -16,9 +16,9 @@ export interface HunkState {
 }
 
 /** Extension: the agent's hunks of a file under review and what the user has done with each so far. */
-export const ReviewHunks = new RequestType<{ taskId: string; path: string }, HunkState[], void>('tandem/review/hunks') as
-  Request<'tandem/review/hunks', { taskId: string; path: string }, HunkState[]>;
+export const ReviewHunks = request<{ taskId: string; path: string }, HunkState[]>()(
+  'tandem/review/hunks', s.object({ taskId: s.string(), path: s.string() }));
 
 /** Extension: drop one of the agent's hunks: the worktree's file gets the base's lines back there. */
-export const ReviewDropHunk = new RequestType<{ taskId: string; path: string; index: number }, HunkState[], void>('tandem/review/dropHunk') as
-  Request<'tandem/review/dropHunk', { taskId: string; path: string; index: number }, HunkState[]>;
+export const ReviewDropHunk = request<{ taskId: string; path: string; index: number }, HunkState[]>()(
+  'tandem/review/dropHunk', s.object({ taskId: s.string(), path: s.string(), index: s.number() }));
