@@ -16,6 +16,7 @@ import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
 import { recoverInterruptedWork } from './services/interrupted-work.js';
 import { ModelService } from './services/model-service.js';
 import { RepoAllowlists } from './services/repo-allowlists.js';
+import { findSandbox, NO_SANDBOX_ADVICE, UNSANDBOXED_ENV } from './agents/tools/command-sandbox.js';
 import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
 import { SettingsService } from './services/settings-service.js';
@@ -43,6 +44,9 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   const data = new DataService(paths.database, store, say, inProcess ? 0 : signalsScanMinutes(say));
   const gate = new ServiceGate();
   const allowlists = new RepoAllowlists(paths.config, env, say);
+  const sandbox = findSandbox(env);
+  if (sandbox.kind === 'none') say(`allowed commands will be refused: they run only in a sandbox, and ${sandbox.reason}; ${NO_SANDBOX_ADVICE}`);
+  if (sandbox.kind === 'unsandboxed') say(`allowed commands run WITHOUT a sandbox (${UNSANDBOXED_ENV}=1), as you, with everything you can reach`);
   const settings = new SettingsService(allowlists, paths.models);
   const engine = once(async () => {
     const models = await ModelService.start(paths, adapters, say, env);

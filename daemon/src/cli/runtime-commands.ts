@@ -4,6 +4,9 @@ import { PROBE_MAX_TOKENS, runDoctor, type DoctorReport } from '../runtime/docto
 import { FIXTURE_ARCHS, writeFixtureModel, type FixtureArch } from '../runtime/fixture-model.js';
 import { FIXTURE_PRESETS, type FixturePreset } from '../runtime/fixture-presets.js';
 import { readFixtureTokenizer } from '../runtime/fixture-tokenizer.js';
+import { findSandbox, NO_SANDBOX_ADVICE } from '../agents/tools/command-sandbox.js';
+import { tandemPaths } from '../paths.js';
+import { checkConfiguredModel } from '../services/configured-model-check.js';
 import type { CliCommand } from './command.js';
 import { DOCTOR_HEADING, gpuLines } from './gpu-lines.js';
 
@@ -51,13 +54,18 @@ const doctor: CliCommand = {
   async run({ values }) {
     const threads = values.threads === undefined ? null : Number(values.threads);
     if (process.stderr.isTTY && !values.json) process.stderr.write('Checking llama.cpp with the fixture model...\n');
-    const report = await runDoctor({ threads });
+    const report: DoctorReport & { model?: unknown; sandbox?: string } = await runDoctor({ threads });
+    const model = await checkConfiguredModel(tandemPaths());
+    report.model = model;
+    if (model.problem) { report.problems.push(model.problem); report.ok = false; }
+    const sandbox = findSandbox();
+    report.sandbox = sandbox.kind === 'bubblewrap' ? `bubblewrap (${sandbox.program})` : sandbox.kind === 'unsandboxed' ? 'off (TANDEM_UNSANDBOXED_COMMANDS=1)' : `none: ${sandbox.reason}; allowed commands are refused until you ${NO_SANDBOX_ADVICE}`;
     console.log(values.json ? JSON.stringify(report) : formatDoctorReport(report));
     return report.ok ? 0 : 1;
   },
 };
 
-export function formatDoctorReport(report: DoctorReport): string {
+export function formatDoctorReport(report: DoctorReport & { sandbox?: string }): string {
   const gib = (mb: number) => `${(mb / 1024).toFixed(1)} GiB`;
   const how = report.threads.source === 'cores' ? `of ${report.threads.cores} cores; set TANDEM_THREADS or --threads to change` : `from ${report.threads.source}`;
   const lines = [
@@ -73,6 +81,7 @@ export function formatDoctorReport(report: DoctorReport): string {
     lines.push(`  ${g.role.padEnd(12)} ${adapter}: ${g.ok ? 'ok' : 'FAILED'}, ${g.tokensOut} tokens in ${g.latencyMs} ms, ${g.parsed ? 'valid JSON action' : `JSON not closed within ${PROBE_MAX_TOKENS} tokens`}`);
   }
   if (report.adaptersDiffer !== null) lines.push(`  adapters   ${report.adaptersDiffer ? 'change the output (each role gets its own)' : 'DO NOT change the output'}`);
+  if (report.sandbox) lines.push(`  sandbox    ${report.sandbox}`);
   for (const problem of report.problems) lines.push(`  problem: ${problem}`);
   lines.push(report.ok
     ? 'All checks passed. (The fixture model has random weights, so its text means nothing.)'

@@ -59,6 +59,11 @@ export function diffLines(files: Pick<DiffFile, 'path' | 'status' | 'additions' 
   return files.map((f) => `${f.status[0]!.toUpperCase()} ${printable(f.path).padEnd(width)}  +${f.additions} -${f.deletions}`);
 }
 
+/** Conflicts name paths the model chose, and git's words about them: escaped like every other path. */
+export function conflictLines(conflicts: readonly { path: string; message: string }[]): string[] {
+  return conflicts.map((conflict) => `CONFLICT ${printable(conflict.path)}: ${printable(conflict.message)}`);
+}
+
 /** Paths come from the model: control characters in them are shown escaped, never sent to the terminal. */
 export function printable(text: string): string {
   return /[\u0000-\u001f\u007f-\u009f]/.test(text) ? JSON.stringify(text) : text;
