@@ -57,7 +57,7 @@ export const contextRules: RedactionRule[] = [
   {
     // scheme://user:password@host, the user possibly empty and the password possibly holding '@'.
     name: 'url-password', hint: '://',
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/(?<authority>[^\s/?#'"`<>\\]*)/gid,
+    pattern: /(?<=\b[a-z][a-z0-9+.-]*):\/\/(?<authority>[^\s/?#'"`<>\\]*)/gid, // starts at '://': cheap on text without URLs
     secret(match) {
       const [start] = spanOf(match, 'authority')!;
       const authority = match.groups!.authority!;
@@ -138,8 +138,9 @@ export const contextRules: RedactionRule[] = [
     // A random-looking token shortly after a secret-ish word: "the prod password is Xk29…", "token 3f9a…".
     name: 'token-near-secret-word',
     hint: /pass|pwd|secret|token|key|cred|auth/i,
-    pattern: /(?<!\[REDACTED:[\w-]*)\b(?:passwords?|passwd|pwd|passphrase|secrets?|tokens?|(?:api|access|secret|private|signing|master)[ _-]?keys?|credentials?|creds|auth)\b(?<after>[^\n]{0,80})/gid,
-    secret(match) {
+    pattern: /\b(?:passwords?|passwd|pwd|passphrase|secrets?|tokens?|(?:api|access|secret|private|signing|master)[ _-]?keys?|credentials?|creds|auth)\b(?<after>[^\n]{0,80})/gid,
+    secret(match, text) {
+      if (/\[REDACTED:[\w-]*$/.test(text.slice(Math.max(0, match.index - 40), match.index))) return null; // a marker's own words
       const [afterStart] = spanOf(match, 'after')!;
       let offset = 0;
       for (const word of match.groups!.after!.split(/(?<=[\s=:,"'`(){}[\]])/).slice(0, 8)) {

@@ -3,8 +3,14 @@
 // context rules have already redacted, for the provider formats they do not know. Its comment filter
 // is off: a `secretlint-disable` comment in a task's text must not hide a secret from the export.
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
 import type { SecretLintCoreConfig } from '@secretlint/types';
+
+// secretlint's profiler marks every rule run and keeps every mark for the life of the process,
+// searching them all at each new one: quadratic time and unbounded memory in a daemon that lints
+// thousands of strings per export. We never read its profile, so it marks nothing.
+secretLintProfiler.mark = () => undefined;
 
 const PRESET = '@secretlint/secretlint-rule-preset-recommend';
 const config: SecretLintCoreConfig = {
