@@ -4,7 +4,7 @@
 import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc';
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
-import { AdaptersImport } from './protocol/adapter-evaluation.js';
+import { AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote } from './protocol/adapter-evaluation.js';
 import {
   AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, ExportRun, ModelsList, ProgressNotification, ReviewApprove,
   ReviewOriginal, ReviewReject, SignalsScan, StatsGet, Status, TaskCancel, TaskEventNotification, TaskGet, TaskList,
@@ -22,6 +22,9 @@ export const serviceRequests = {
   adaptersUse: AdaptersUse,
   adaptersRemove: AdaptersRemove,
   adaptersImport: AdaptersImport,
+  adaptersEvaluate: AdaptersEvaluate,
+  adaptersPromote: AdaptersPromote,
+  adaptersEvaluations: AdaptersEvaluations,
   taskStart: TaskStart,
   taskCancel: TaskCancel,
   taskList: TaskList,

@@ -32,6 +32,10 @@ export class AdapterService {
     });
   }
 
+  get adaptersDir(): string {
+    return this.paths.adapters;
+  }
+
   /** The base model adapters must fit, chosen once (and only when something needs it: listing does not). */
   baseModel(progress?: (event: ProgressEvent) => void): Promise<ChosenBaseModel> {
     this.chosen ??= chooseBaseModel(this.paths, this.env).then(async (choice) => ({
