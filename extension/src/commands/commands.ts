@@ -2,6 +2,7 @@
 // context first and may take arguments, so the panel and tests can run them without prompts.
 import * as vscode from 'vscode';
 import type { TandemContext } from '../context.js';
+import { evaluateAdapter, importAdapter, promoteAdapter } from './adapter-commands.js';
 import { exportTrajectories, registerAdapter, scanMergedChanges, showStats } from './data-commands.js';
 import { approveAll, approveFile, openDiff, reject } from './review-commands.js';
 import { cancelTask, startTask } from './task-commands.js';
@@ -20,6 +21,9 @@ export const commands: Record<string, Handler> = {
   'tandem.reject': reject,
   'tandem.exportTrajectories': exportTrajectories,
   'tandem.registerAdapter': registerAdapter,
+  'tandem.importAdapter': importAdapter,
+  'tandem.evaluateAdapter': evaluateAdapter,
+  'tandem.promoteAdapter': promoteAdapter,
   'tandem.scanMergedChanges': scanMergedChanges,
   'tandem.showStats': showStats,
   'tandem.showChanges': () => vscode.commands.executeCommand('workbench.view.extension.tandem'),
