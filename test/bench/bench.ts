@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   export: () => import('./export.js'),
   runtime: () => import('./runtime.js'),
   agent: () => import('./agent.js'),
+  adapters: () => import('./adapters.js'),
 };
 
 async function main(): Promise<void> {
