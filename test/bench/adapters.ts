@@ -1,6 +1,6 @@
 // `npm run bench -- adapters`: importing a PEFT LoRA and evaluating with it.
-// import_s: the interop adapter (../shared/interop/llama-tiny) and a generated rank-64 BF16 adapter of the
-// `bench` fixture's shape, each against copying the same number of bytes (the floor for any conversion).
+// import_s: the interop adapter (import_rank64_s: (../shared/interop/llama-tiny) a generated rank-64 BF16 adapter of the
+// `bench` fixture's shape), each against copying the same number of bytes (the floor for any conversion).
 // eval_examples_per_s: held-out actions scored per second on llama-tiny with the imported adapter, against
 // evaluating the same tokens with no logits asked for.
 import { readFileSync } from 'node:fs';
@@ -100,8 +100,7 @@ export async function run(): Promise<Record<string, number | string>> {
     await backend.llama.dispose();
     const examples = EVAL_ROUNDS * steps.length;
     return {
-      import_s: rank64Import,
-      import_interop_s: interopImport,
+      import_s: interopImport,
       import_interop_vs_copy: interopImport / interopCopy,
       import_rank64_s: rank64Import,
       import_rank64_mb: rank64Bytes / 1e6,
