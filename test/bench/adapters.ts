@@ -1,6 +1,6 @@
 // `npm run bench -- adapters`: importing a PEFT LoRA and evaluating with it.
-// import_s: the interop adapter (import_rank64_s: (../shared/interop/llama-tiny) a generated rank-64 BF16 adapter of the
-// `bench` fixture's shape), each against copying the same number of bytes (the floor for any conversion).
+// import_s: the interop adapter (../shared/interop/llama-tiny); import_rank64_s: a generated rank-64 BF16 adapter of
+// the `bench` fixture's shape; each against copying the same number of bytes (the floor for any conversion).
 // eval_examples_per_s: held-out actions scored per second on llama-tiny with the imported adapter, against
 // evaluating the same tokens with no logits asked for.
 import { readFileSync } from 'node:fs';
