@@ -5,6 +5,7 @@ import { ResponseError, type CancellationToken, type MessageConnection } from 'v
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
 import { ReviewDropHunk, ReviewHunks } from './protocol/review-hunks.js';
+import { AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote } from './protocol/adapter-evaluation.js';
 import {
   AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, ExportRun, ModelsList, ProgressNotification, ReviewApprove,
   ReviewOriginal, ReviewReject, SignalsScan, StatsGet, Status, TaskCancel, TaskEventNotification, TaskGet, TaskList,
@@ -23,6 +24,10 @@ export const serviceRequests = {
   adaptersAdd: AdaptersAdd,
   adaptersUse: AdaptersUse,
   adaptersRemove: AdaptersRemove,
+  adaptersImport: AdaptersImport,
+  adaptersEvaluate: AdaptersEvaluate,
+  adaptersPromote: AdaptersPromote,
+  adaptersEvaluations: AdaptersEvaluations,
   taskStart: TaskStart,
   taskCancel: TaskCancel,
   taskList: TaskList,

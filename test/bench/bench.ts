@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   gpu: () => import('./gpu.js'),
   agent: () => import('./agent.js'),
   redaction: () => import('./redaction.js'),
+  adapters: () => import('./adapters.js'),
 };
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@
 // when there is one, so it hot-swaps the adapter instead of finding its registry changed behind its back.
 import { resolve } from 'node:path';
 import { AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, Status } from '../protocol/messages.js';
+import { AdaptersEvaluations, AdaptersImport, type AdapterEvaluation } from '../protocol/adapter-evaluation.js';
 import { ROLES, type AdapterInfo, type Role } from '../protocol/types.js';
 import { tandemPaths } from '../paths.js';
 import { findLocalModel } from '../runtime/local-models.js';
@@ -25,6 +26,12 @@ function parseVersion(text: string | undefined): number | undefined {
 
 function describe(a: AdapterInfo): string {
   return `${a.active ? '*' : ' '} ${a.role.padEnd(12)} v${String(a.version).padEnd(4)} ${a.sha256.slice(0, 12)}  base ${a.baseModelSha.slice(0, 12)}  ${a.addedAt}  ${a.path}`;
+}
+
+function evaluationNote(e: AdapterEvaluation | undefined): string {
+  if (!e) return '';
+  const pref = e.preferenceAccuracy === null ? '' : `, preferences ${(e.preferenceAccuracy * 100).toFixed(0)}% of ${e.preferencePairs}`;
+  return `\n    eval: NLL/token ${e.nllPerToken?.toFixed(4) ?? '-'} on ${e.nllExamples} held-out action(s)${pref} (${e.evaluatedAt})`;
 }
 
 /** Runs one request; a refusal (bad file, active version, unknown version) is printed and exits 1. */
@@ -67,6 +74,27 @@ const add: CliCommand = {
   },
 };
 
+const importPeft: CliCommand = {
+  name: 'adapters import',
+  usage: 'adapters import DIR --role <orchestrator|worker> [--activate] [--json]',
+  summary: "Convert a PEFT LoRA folder (TRL, Unsloth, Axolotl) to GGUF and register it as the role's next version, inactive unless --activate",
+  options: { ...roleOption, activate: { type: 'boolean' } },
+  async run({ values, positionals }) {
+    const json = values.json === true;
+    const role = parseRole(values.role);
+    if (!isRole(role)) return printFailure(json, role, 2);
+    if (positionals.length !== 1) return printFailure(json, 'give one PEFT adapter folder (with adapter_config.json and adapter_model.safetensors)', 2);
+    const activate = values.activate === true;
+    return answer(json, async (client) => {
+      client.onProgress(progressBars());
+      const added = await client.request(AdaptersImport, { role, dir: resolve(positionals[0]!), activate });
+      const next = activate ? 'now active' : `not active: \`tandem eval --role ${role}\`, then \`tandem adapters promote --role ${role} ${added.version}\``;
+      printResult(json, added, () => `Imported ${role} v${added.version} (${next})\n${describe(added)}`);
+      return 0;
+    });
+  },
+};
+
 const list: CliCommand = {
   name: 'adapters list',
   usage: 'adapters list [--role R] [--json]',
@@ -78,7 +106,13 @@ const list: CliCommand = {
     if (role !== undefined && !isRole(role)) return printFailure(json, role, 2);
     return answer(json, async (client) => {
       const adapters = await client.request(AdaptersList, role ? { role } : {});
-      printResult(json, adapters, () => (adapters.length ? adapters.map(describe).join('\n') : 'No adapters registered; roles use the base model.'));
+      const evaluations = await client.request(AdaptersEvaluations, role ? { role } : {});
+      // Each version with its latest evaluation, when it has one.
+      const latest = (a: AdapterInfo) => evaluations.find((e) => e.role === a.role && e.version === a.version && e.sha256 === a.sha256);
+      const shown = adapters.map((a) => { const evaluation = latest(a); return evaluation ? { ...a, evaluation } : a; });
+      printResult(json, shown, () => (adapters.length
+        ? adapters.map((a) => describe(a) + evaluationNote(latest(a))).join('\n')
+        : 'No adapters registered; roles use the base model.'));
       return 0;
     });
   },
@@ -122,4 +156,4 @@ const remove: CliCommand = {
   },
 };
 
-export const adaptersCommands: CliCommand[] = [add, list, use, remove];
+export const adaptersCommands: CliCommand[] = [add, importPeft, list, use, remove];

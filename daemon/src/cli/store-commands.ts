@@ -2,7 +2,9 @@
 import { resolve } from 'node:path';
 import { SignalsScan, StatsGet, type StatsBucket, type StatsReport } from '../protocol/messages.js';
 import type { ScanResult } from '../store/signals-scan.js';
+import { AdaptersEvaluations } from '../protocol/adapter-evaluation.js';
 import type { CliCommand } from './command.js';
+import { formatEvaluations } from './eval-commands.js';
 import { printRefusal, printResult, progressBars } from './command-output.js';
 import { withTandemClient } from './tandem-client.js';
 
@@ -35,7 +37,10 @@ const stats: CliCommand = {
   run: ({ values }) => withTandemClient(async (client) => {
     const json = values.json === true;
     try {
-      printResult(json, await client.request(StatsGet), formatStats);
+      const report = await client.request(StatsGet);
+      const evaluations = await client.request(AdaptersEvaluations, {});
+      printResult(json, evaluations.length ? { ...report, evaluations } : report, () =>
+        formatStats(report) + (evaluations.length ? `\n\nHeld-out evaluations (tandem eval), newest first:\n${formatEvaluations(evaluations)}` : ''));
       return 0;
     } catch (error) {
       return printRefusal(json, error);

@@ -1,7 +1,7 @@
 // A role's prompt as tokens: the chat rendered by the model's chat wrapper with an empty model turn
 // opened at its end, split into tokens so that whatever this role's KV cache already holds of it,
 // earlier answers included, keeps the tokens it was evaluated as.
-import { LlamaVocabularyType, type ChatHistoryItem, type LlamaModel, type LlamaText, type Token } from 'node-llama-cpp';
+import { LlamaVocabularyType, type ChatHistoryItem, type ChatWrapper, type LlamaModel, type LlamaText, type Token } from 'node-llama-cpp';
 import type { RoleContext } from './role-context.js';
 import type { PromptPlan } from './token-transcript.js';
 
@@ -16,7 +16,7 @@ export interface RolePrompt {
 }
 
 export function rolePrompt(role: RoleContext, history: ChatHistoryItem[], maxTokens: number): RolePrompt {
-  const { contextText, stopGenerationTriggers } = role.chatWrapper.generateContextState({ chatHistory: [...history, { type: 'model', response: [] }] });
+  const { contextText, stopGenerationTriggers } = openModelTurn(role.chatWrapper, history);
   const tokenizer = role.model.tokenizer;
   let plan = role.transcript.plan(contextText, tokenizer);
   // An answer kept as generated can take more tokens than re-tokenized. Near the end of the context,
@@ -30,11 +30,16 @@ export function rolePrompt(role: RoleContext, history: ChatHistoryItem[], maxTok
   return { tokens: bos === null ? input : [bos, ...input], input, plan, stopTriggers: stopGenerationTriggers };
 }
 
+/** The chat as the model's chat wrapper renders it, with an empty model turn opened at its end. */
+export function openModelTurn(chatWrapper: ChatWrapper, history: ChatHistoryItem[]): { contextText: LlamaText; stopGenerationTriggers: LlamaText[] } {
+  return chatWrapper.generateContextState({ chatHistory: [...history, { type: 'model', response: [] }] });
+}
+
 /**
  * The token LlamaCompletion puts before its input, as its resolveBeginningTokenToPrepend decides
  * (node-llama-cpp 3.22). Chat templates usually begin with that token already; it must not be doubled.
  */
-function beginningTokenAdded(model: LlamaModel): Token | null {
+export function beginningTokenAdded(model: LlamaModel): Token | null {
   const type = model.vocabularyType;
   if (type === LlamaVocabularyType.rwkv || type === LlamaVocabularyType.ugm) return null;
   if (type === LlamaVocabularyType.wpm || model.tokens.shouldPrependBosToken) return model.tokens.bos;

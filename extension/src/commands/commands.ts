@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { TandemContext } from '../context.js';
 import type { HunkArgs } from '../review/hunk-lenses.js';
+import { evaluateAdapter, importAdapter, promoteAdapter } from './adapter-commands.js';
 import { exportTrajectories, registerAdapter, scanMergedChanges, showStats } from './data-commands.js';
 import { approveAll, approveFile, openDiff, reject } from './review-commands.js';
 import { cancelTask, startTask } from './task-commands.js';
@@ -22,6 +23,9 @@ export const commands: Record<string, Handler> = {
   'tandem.dropHunk': (ctx, args: HunkArgs) => ctx.hunkLenses.drop(args),
   'tandem.exportTrajectories': exportTrajectories,
   'tandem.registerAdapter': registerAdapter,
+  'tandem.importAdapter': importAdapter,
+  'tandem.evaluateAdapter': evaluateAdapter,
+  'tandem.promoteAdapter': promoteAdapter,
   'tandem.scanMergedChanges': scanMergedChanges,
   'tandem.showStats': showStats,
   'tandem.showChanges': () => vscode.commands.executeCommand('workbench.view.extension.tandem'),
