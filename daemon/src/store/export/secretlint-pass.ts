@@ -12,9 +12,7 @@ import type { SecretLintCoreConfig } from '@secretlint/types';
 secretLintProfiler.mark = () => undefined;
 
 const PRESET = '@secretlint/secretlint-rule-preset-recommend';
-const config: SecretLintCoreConfig = {
-  rules: [{ id: PRESET, rule: recommendedPreset, rules: [{ id: '@secretlint/secretlint-rule-filter-comments', disabled: true }] }],
-};
+const config: SecretLintCoreConfig = { rules: [{ id: PRESET, rule: recommendedPreset }] };
 
 export interface SecretlintFinding {
   /** `secretlint-<rule>`, e.g. `secretlint-github`. */
