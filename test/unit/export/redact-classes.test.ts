@@ -102,6 +102,17 @@ describe('redaction by class (shapes of our own making)', () => {
     assert.equal(redactor.count, 3);
   });
 
+  it('hands what our rules do not know to secretlint, and a secretlint-disable comment does not hide it', async () => {
+    const linearKey = `lin_api_${secret(40)}`; // a provider format only secretlint's preset knows
+    for (const text of [`const linear = new LinearClient("${linearKey}");`, `// secretlint-disable\nnew LinearClient("${linearKey}");`]) {
+      assert.equal(redactText(text).count, 0, 'not one of our rules');
+      const redactor = new Redactor();
+      const out = await redactor.text(text);
+      assert.ok(!out.includes(linearKey.slice(8, 20)), out);
+      assert.equal(redactor.byRule['secretlint-linear'], 1, JSON.stringify(redactor.byRule));
+    }
+  });
+
   it('leaves the code that names secrets without holding one', () => {
     const code = [
       `type RequestCredentials = 'omit' | 'include' | 'same-origin';`,

@@ -158,7 +158,7 @@ export const contextRules: RedactionRule[] = [
   {
     // A bare AWS secret access key: 40 characters of base64 with every class in it.
     name: 'aws-secret-key',
-    pattern: /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/gd,
+    pattern: /(?<![\w+/=-])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/gd, // not the tail of a prefixed token (lin_api_…)
     secret(match) {
       const value = match[0];
       return /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value) && looksRandom(value) && distinct(value) >= 20 ? [match.index, match.index + 40] : null;
