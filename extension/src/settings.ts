@@ -24,6 +24,7 @@ export function readSettings(): TandemSettings {
     adapters: {
       orchestrator: config.get<number | null>('adapters.orchestrator', null),
       worker: config.get<number | null>('adapters.worker', null),
+      critic: config.get<number | null>('adapters.critic', null),
     },
     allowedCommands: config.get<Record<string, string[]>>('allowedCommands', {}),
     exportFormat: config.get<ExportFormat>('export.format', 'openai-sft'),

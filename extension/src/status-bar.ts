@@ -61,7 +61,7 @@ export class StatusBar implements vscode.Disposable {
 }
 
 function short(role: Role): string {
-  return role === 'orchestrator' ? 'orch' : 'worker';
+  return role === 'orchestrator' ? 'orch' : role;
 }
 
 function version(adapter: AdapterRef | undefined): string {

@@ -19,8 +19,8 @@ export interface AgentConfig {
   repeatLimit: number;
   /** This many worker steps in a row without the diff's patch-id changing stops the worker. */
   noProgressLimit: number;
-  /** Most tokens one action may take, per role. */
-  maxTokens: Record<Role, number>;
+  /** Most tokens one action may take, per role; the critic's has a default (criticMaxTokens) when absent. */
+  maxTokens: Record<Exclude<Role, 'critic'>, number> & { critic?: number };
   /** Fraction of a role's context at which old tool outputs are compacted, and the fraction to bring it down to. */
   compactAt: number;
   compactTo: number;
@@ -46,6 +46,13 @@ export const DEFAULT_CONFIG: AgentConfig = {
   prompts: PROMPTS,
   fieldLimits: FIELD_LIMITS,
 };
+
+/** The critic writes a short verdict: a rationale and a few scores. */
+export const CRITIC_MAX_TOKENS = 384;
+
+export function maxTokensOf(config: AgentConfig, role: Role): number {
+  return role === 'critic' ? config.maxTokens.critic ?? CRITIC_MAX_TOKENS : config.maxTokens[role];
+}
 
 export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
   return { ...DEFAULT_CONFIG, ...overrides };

@@ -1,5 +1,5 @@
 // Writes the project's own test model: a llama-architecture GGUF with random seeded weights,
-// a byte-fallback vocabulary with ChatML tokens, and two LoRA adapters (orchestrator, worker).
+// a byte-fallback vocabulary with ChatML tokens, and a LoRA adapter per role (orchestrator, worker, critic).
 // The same preset and seed give byte-identical files. Its output is random and means nothing.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,8 +33,10 @@ export async function writeFixtureModel(outDir: string, options: FixtureOptions 
   const adapters = {
     orchestrator: join(outDir, `tandem-fixture-${preset}.orchestrator.lora.gguf`),
     worker: join(outDir, `tandem-fixture-${preset}.worker.lora.gguf`),
+    critic: join(outDir, `tandem-fixture-${preset}.critic.lora.gguf`),
   };
-  for (const [index, role] of (['orchestrator', 'worker'] as const).entries()) {
+  // The index seeds each adapter: a new role goes last, so the earlier files stay byte-identical.
+  for (const [index, role] of (['orchestrator', 'worker', 'critic'] as const).entries()) {
     const rank = dims.ranks[role];
     await writeFixtureAdapter(adapters[role], { name: `tandem-fixture-${role}`, seed: seed * 31 + index + 1, rank, alpha: 2 * rank, targets });
   }
