@@ -11,6 +11,7 @@ import { getTask, listTasks } from './store/task-queries.js';
 import { StoreTrajectoryRecorder } from './store/trajectory-recorder.js';
 import { findOrphanWorktrees } from './workspace/worktree-cleanup.js';
 import { AdapterService } from './services/adapter-service.js';
+import { AgentOptionsHolder } from './services/agent-options.js';
 import { agentConfigFor } from './services/agent-settings.js';
 import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
 import { recoverInterruptedWork } from './services/interrupted-work.js';
@@ -43,13 +44,15 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   const data = new DataService(paths.database, store, say, inProcess ? 0 : signalsScanMinutes(say));
   const gate = new ServiceGate();
   const allowlists = new RepoAllowlists(paths.config, env, say);
-  const settings = new SettingsService(allowlists, paths.models);
+  const agentOptions = new AgentOptionsHolder(env, say);
+  const settings = new SettingsService(allowlists, paths.models, agentOptions);
   const engine = once(async () => {
     const models = await ModelService.start(paths, adapters, say, env);
     const scheduler = new GenerationScheduler(models.runtime);
     const tasks = new TaskService({
       store: store(), recorder: recorder(), models, scheduler, paths, events, log: say,
       agentConfig: agentConfigFor(models.model),
+      agentOptions: () => agentOptions.current,
       allowedCommands: (repoPath) => allowlists.forRepo(repoPath),
     });
     const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });

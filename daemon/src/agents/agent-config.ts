@@ -29,6 +29,10 @@ export interface AgentConfig {
   prompts: Record<Role, RolePrompt>;
   /** Longest value of each action field the grammar allows. */
   fieldLimits: FieldLimits;
+  /** A critic judges each finished worker result before the orchestrator sees it (one more model call per result). */
+  critic: boolean;
+  /** Attempts the worker makes at each subtask from the same worktree state; the best one is kept. */
+  attempts: number;
   temperature?: number;
   /** With a seed, step n of a round samples with seed + n, so a run can be replayed. */
   seed?: number;
@@ -45,6 +49,8 @@ export const DEFAULT_CONFIG: AgentConfig = {
   shownChars: 6000,
   prompts: PROMPTS,
   fieldLimits: FIELD_LIMITS,
+  critic: false,
+  attempts: 1,
 };
 
 /** The critic writes a short verdict: a rationale and a few scores. */

@@ -1,11 +1,12 @@
 // The orchestrator's side of a round: it delegates subtasks to the worker, reads each diff, accepts or
 // revises, and finishes or gives up. It never touches files: its only tools are the worker and its verdicts.
 import type { OrchestratorAction, StopReason, SubtaskRecord, ToolCallRecord } from '../protocol/types.js';
+import { critique } from './critic-step.js';
 import { RepeatGuard } from './guards.js';
 import type { ChatTurn } from './ports.js';
 import { recordToolCall, type RoundContext } from './round-context.js';
 import { runStep } from './step-runner.js';
-import { toolResultMessage, workerReportMessage } from './transcript.js';
+import { critiqueMessage, toolResultMessage, workerReportMessage } from './transcript.js';
 import { reviseWorkerSession, runWorker, startWorkerSession, type WorkerSession } from './worker-loop.js';
 
 export interface RoundEnd {
@@ -110,7 +111,10 @@ export class OrchestratorLoop {
     this.ctx.recorder.recordDiff(diff, { subtaskId: session.subtask.id, stepId: session.lastStepId });
     const shown = this.ctx.config.shownChars;
     if (outcome.kind === 'done') {
-      const call = { ...ok(action, workerReportMessage(outcome, diff, shown)), durationMs: performance.now() - started };
+      let report = workerReportMessage(outcome, diff, shown);
+      const verdict = this.ctx.config.critic ? await critique(this.ctx, session, outcome.summary, diff) : null;
+      if (verdict) report += `\n\n${critiqueMessage(verdict.verdict, verdict.passes)}`;
+      const call = { ...ok(action, report), durationMs: performance.now() - started };
       return { call };
     }
     // A stopped worker closes its subtask: the reason is recorded now, and the orchestrator decides what next.

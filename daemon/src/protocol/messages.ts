@@ -2,6 +2,7 @@
 // Each message is declared once: method literal, params, result, and who sends it and why.
 // Adding a message means one declaration here plus one handler in daemon/src/server.ts.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { CriticAgreement } from './critic-stats.js';
 import type { TaskEvent } from './events.js';
 import type {
   AdapterInfo, AdapterRef, ApplyResult, ExportManifest, ExportOptions, FileReview, ModelInfo, ProgressEvent, Role,
@@ -40,6 +41,8 @@ export interface StatsBucket {
 export interface StatsReport {
   overall: StatsBucket;
   byAdapter: (StatsBucket & { role: Role; version: number | null })[];
+  /** The critic's verdicts against the human's, per critic adapter version; empty when the critic never ran. */
+  critic: CriticAgreement[];
 }
 
 // ---- Requests: client -> daemon ----
@@ -62,8 +65,8 @@ export const AdaptersUse = request<{ role: Role; version: number | null }, Adapt
 /** Extension/CLI: forget a registered version; the active one cannot be removed. */
 export const AdaptersRemove = request<{ role: Role; version: number }, void>()('tandem/adapters/remove');
 
-/** Extension/CLI: start a task on a repo; it runs until its diff is ready for review. */
-export const TaskStart = request<{ repoPath: string; prompt: string }, TaskSummary>()('tandem/task/start');
+/** Extension/CLI: start a task on a repo; it runs until its diff is ready for review. critic/attempts override the daemon's settings for this task. */
+export const TaskStart = request<{ repoPath: string; prompt: string; critic?: boolean; attempts?: number }, TaskSummary>()('tandem/task/start');
 
 /** Extension/CLI: stop a task at any point; the running generation is aborted. */
 export const TaskCancel = request<{ taskId: string }, TaskSummary>()('tandem/task/cancel');
