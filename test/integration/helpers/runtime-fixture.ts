@@ -29,7 +29,8 @@ export interface RuntimeFixture {
   files: FixtureFiles;
   backend: LlamaBackend;
   adapter(role: Role, version?: number): AdapterVersion;
-  load(adapters: Partial<Record<Role, AdapterVersion | null>>): Promise<ModelRuntime>;
+  /** contextSize: tokens per role context (1024 unless a test needs room for a real prompt). */
+  load(adapters: Partial<Record<Role, AdapterVersion | null>>, contextSize?: number): Promise<ModelRuntime>;
   close(): Promise<void>;
 }
 
@@ -41,8 +42,8 @@ export async function makeRuntimeFixture(seed = 5): Promise<RuntimeFixture> {
   return {
     dir, files, backend,
     adapter: (role, version = 1) => ({ path: files.adapters[role], version, sha256: `${role}-v${version}` }),
-    async load(adapters) {
-      const result = await ModelRuntime.load({ modelPath: files.modelPath, contextSize: 1024, adapters, backend });
+    async load(adapters, contextSize = 1024) {
+      const result = await ModelRuntime.load({ modelPath: files.modelPath, contextSize, adapters, backend });
       if (!result.ok) throw new Error(result.error.message);
       loaded.push(result.value);
       return result.value;

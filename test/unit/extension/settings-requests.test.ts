@@ -64,4 +64,11 @@ describe('settings requests (VS Code settings -> daemon requests)', () => {
   it('sends nothing when nothing the daemon uses changed', () => {
     assert.deepEqual(settingsRequests(base, withChange({ allowedCommands: { '/home/me/app': ['npm test'] } }), 'change'), []);
   });
+
+  it('sends the critic and attempts switches on connect and when they change, on their own request', () => {
+    const on = withChange({ critic: true, attempts: 3 });
+    assert.deepEqual(settingsRequests(null, on, 'connect').at(-1), { kind: 'settings', params: { critic: true, attempts: 3 } });
+    assert.deepEqual(settingsRequests(on, withChange({ critic: true, attempts: 2 }), 'change'), [{ kind: 'settings', params: { attempts: 2 } }]);
+    assert.deepEqual(settingsRequests(on, on, 'change'), []);
+  });
 });
