@@ -74,3 +74,14 @@ export function critiqueMessage(verdict: CriticVerdict, passes: boolean): string
     `Rationale: ${verdict.rationale || '(none)'}`,
   ].join('\n');
 }
+
+/** The attempts not kept, one line each, below the kept one's report. */
+export function otherAttemptsMessage(kept: number, others: { attempt: number; outcome: { kind: 'done' } | { kind: 'stopped'; stop: { reason: StopReason } }; critique: { verdict: CriticVerdict; passes: boolean } | null }[]): string {
+  if (others.length === 0) return '';
+  const lines = others.map((a) => {
+    const how = a.outcome.kind === 'done' ? 'finished' : `stopped (${a.outcome.stop.reason})`;
+    const judged = a.critique ? `, critic ${a.critique.verdict.score}/5 ${a.critique.passes ? 'passes' : 'fails'}: ${a.critique.verdict.rationale}` : '';
+    return `- attempt ${a.attempt}: ${how}${judged}`;
+  });
+  return [`The worker made ${others.length + 1} attempts; attempt ${kept} is kept (above). The others were discarded:`, ...lines].join('\n');
+}
