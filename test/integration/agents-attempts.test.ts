@@ -2,17 +2,27 @@
 // fixture's critic on the real runtime scoring each attempt. Orchestrator and worker are scripted so
 // every attempt finishes; the critic's scores are random, so the kept attempt is checked against them.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
 import type { GenerateRequest, ModelPort } from '../../daemon/src/agents/ports.js';
 import { runTask } from '../../daemon/src/agents/task-runner.js';
 import type { Role } from '../../daemon/src/protocol/types.js';
 import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { FIXTURE_AGENT_CONFIG } from '../../daemon/src/services/agent-settings.js';
+import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
+import { ReviewRecorder } from '../../daemon/src/store/review-recorder.js';
 import { SAMPLE_FILES } from '../agents/scenario-kit.js';
+import { trlGrpoSchema } from '../support/dataset-schemas/trl.js';
 import { act, ScriptedModel } from '../agents/scripted-model.js';
 import { makeRuntimeFixture, type RuntimeFixture } from './helpers/runtime-fixture.js';
 import { makeSite, taskOnSite, type HarnessSite } from './support/git-store-harness.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateGrpo = ajv.compile(trlGrpoSchema);
 
 class CriticOnRuntime implements ModelPort {
   readonly baseModelSha = 'fixture';
@@ -89,4 +99,48 @@ describe('agents: several attempts per subtask (scratch worktrees, real critic)'
     assert.match(report, /The critic's verdict: \d\/5/);
     assert.equal(report.match(/^- attempt \d: finished, critic \d\/5/gm)?.length, 2);
   });
+
+  it('exports the group as trl-grpo (rewards from the critic and the human) and its best-worst DPO pair, which Python datasets loads', async function () {
+    const diffId = site.store.db.prepare("SELECT id FROM diffs WHERE task_id = 'att-1' AND subtask_id IS NULL").pluck().get() as number;
+    new ReviewRecorder(site.store).recordReview('att-1', diffId, { path: 'attempt.txt', verdict: 'approve' });
+    const rows = site.store.db.prepare('SELECT attempt, score, chosen FROM attempts ORDER BY attempt').all() as { attempt: number; score: number; chosen: number }[];
+    const out = mkdtempSync(join(tmpdir(), 'tandem-grpo-'));
+    try {
+      const grpo = await exportDataset(site.store.path, { format: 'trl-grpo', role: 'worker', out: join(out, 'grpo.jsonl') });
+      assert.match(grpo.reward ?? '', /critic = \(score - 1\) \/ 4/);
+      const [line, ...more] = readFileSync(join(out, 'grpo.jsonl'), 'utf8').split('\n').filter(Boolean);
+      assert.equal(more.length, 0, 'one group');
+      const record = JSON.parse(line!) as { prompt: unknown[]; completions: unknown[][]; rewards: number[]; metadata: { group: { id: string } } };
+      assert.ok(validateGrpo(record), ajv.errorsText(validateGrpo.errors));
+      assert.equal(record.metadata.group.id, 'att-1-r1-s1');
+      // The kept attempt reached the human, who approved: its reward averages the critic's part with 1.
+      const expected = rows.map((r) => (r.chosen ? ((r.score - 1) / 4 + 1) / 2 : (r.score - 1) / 4));
+      assert.deepEqual(record.rewards, expected);
+      assert.equal(record.completions.length, 3);
+
+      const dpo = await exportDataset(site.store.path, { format: 'trl-dpo', role: 'worker', out: join(out, 'dpo.jsonl') });
+      const pairs = readFileSync(join(out, 'dpo.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { metadata: { pair: { kind: string } } });
+      const distinct = new Set(expected).size > 1;
+      assert.equal(pairs.filter((p) => p.metadata.pair.kind === 'attempts').length, distinct ? 1 : 0, `rewards ${expected.join(', ')}`);
+      assert.ok(dpo.files.length === 1);
+
+      await loadWithPythonDatasets(this, [join(out, 'grpo.jsonl'), join(out, 'dpo.jsonl')]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });
+
+/** Loads JSONL files with Hugging Face `datasets`, through TANDEM_PYTHON; skipped loudly outside CI when it is unset. */
+async function loadWithPythonDatasets(test: Mocha.Context, files: string[]): Promise<void> {
+  const python = process.env.TANDEM_PYTHON;
+  if (!python) {
+    if (process.env.CI) assert.fail('TANDEM_PYTHON must point at a Python with `datasets` in CI');
+    console.warn('    ! TANDEM_PYTHON is not set: the datasets-library check of trl-grpo / trl-dpo is SKIPPED');
+    test.skip();
+  }
+  const script = 'import sys, datasets\nfor f in sys.argv[1:]:\n    d = datasets.load_dataset("json", data_files=f, split="train")\n    print(f, len(d), sorted(d.column_names))';
+  const { stdout } = await promisify(execFile)(python!, ['-c', script, ...files], { timeout: 120_000 });
+  assert.match(stdout, /grpo\.jsonl 1 \['completions', 'metadata', 'prompt', 'rewards', 'tools'\]/);
+  assert.match(stdout, /dpo\.jsonl \d+ \['chosen', 'metadata', 'prompt', 'rejected', 'tools'\]/);
+}

@@ -191,8 +191,8 @@ export interface ApplyResult {
 
 export type SignalKind = 'merged' | 'reverted' | 'tests_passed' | 'tests_failed';
 
-export type ExportFormat = 'openai-sft' | 'trl-sft' | 'sharegpt' | 'trl-dpo' | 'openai-dpo' | 'trl-kto';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai-sft', 'trl-sft', 'sharegpt', 'trl-dpo', 'openai-dpo', 'trl-kto'];
+export type ExportFormat = 'openai-sft' | 'trl-sft' | 'sharegpt' | 'trl-dpo' | 'openai-dpo' | 'trl-kto' | 'trl-grpo';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai-sft', 'trl-sft', 'sharegpt', 'trl-dpo', 'openai-dpo', 'trl-kto', 'trl-grpo'];
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -209,6 +209,8 @@ export interface ExportManifest {
   filters: Omit<ExportOptions, 'out'>;
   counts: Record<string, number>; // e.g. "train/worker/approved"
   redactions: number;
+  /** How a group's rewards and a within-group pair's order are computed (trl-grpo and the preference formats). */
+  reward?: string;
   files: { path: string; sha256: string; records: number }[];
   createdAt: string;
 }
