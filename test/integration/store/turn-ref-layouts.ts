@@ -12,6 +12,7 @@ export function rewriteAsVersion1(dbPath: string): void {
     return put(JSON.stringify({ role, content: blob(hash) }));
   }, (db) => {
     db.exec('CREATE INDEX steps_by_subtask ON steps(subtask_id)');
+    db.exec('DROP TABLE IF EXISTS attempts'); // schema version 3's
     db.pragma('user_version = 1');
   });
 }
