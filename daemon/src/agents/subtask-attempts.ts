@@ -25,11 +25,16 @@ export interface AttemptsResult {
 /** Runs up to `ctx.config.attempts` attempts (fewer when a task-wide stop ends them) and keeps the best. */
 export async function runAttempts(ctx: RoundContext, subtask: SubtaskRecord, seq: number): Promise<AttemptsResult> {
   const attempts: (Attempt & { scratch: ScratchWorkspace })[] = [];
+  const started: string[] = [];
+  const scratches: ScratchWorkspace[] = [];
+  let closed = false;
   try {
     for (let n = 1; n <= ctx.config.attempts; n++) {
       const record: SubtaskRecord = { ...subtask, id: `${subtask.id}-a${n}` };
       const scratch = await ctx.workspace.scratch!(`s${seq}-a${n}`);
+      scratches.push(scratch);
       ctx.recorder.startSubtask({ ...record, seq });
+      started.push(record.id);
       ctx.emit({ type: 'subtask.started', taskId: ctx.taskId, subtask: record });
       // The attempt's own view of the round: the same budgets and step count, another worktree.
       const own: RoundContext = { ...ctx, workspace: scratch };
@@ -50,9 +55,14 @@ export async function runAttempts(ctx: RoundContext, subtask: SubtaskRecord, seq
       ctx.recorder.finishSubtask(a.session.subtask.id, 'stopped', reason);
       ctx.emit({ type: 'subtask.finished', taskId: ctx.taskId, subtaskId: a.session.subtask.id, outcome: 'stopped', stopReason: reason });
     }
+    closed = true;
     return { chosen, others: attempts.filter((a) => a !== chosen) };
+  } catch (error) {
+    // No attempt is kept: each one started is closed, so none is left open in the store.
+    if (!closed) for (const id of started) ctx.recorder.finishSubtask(id, 'stopped', 'error');
+    throw error;
   } finally {
-    for (const a of attempts) await a.scratch.dispose();
+    for (const scratch of scratches) await scratch.dispose();
   }
 }
 
