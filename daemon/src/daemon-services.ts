@@ -11,6 +11,7 @@ import { getTask, listTasks } from './store/task-queries.js';
 import { StoreTrajectoryRecorder } from './store/trajectory-recorder.js';
 import { findOrphanWorktrees } from './workspace/worktree-cleanup.js';
 import { AdapterService } from './services/adapter-service.js';
+import { AgentOptionsHolder } from './services/agent-options.js';
 import { agentConfigFor } from './services/agent-settings.js';
 import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
 import { EvaluationService } from './services/evaluation-service.js';
@@ -48,13 +49,15 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   const sandbox = findSandbox(env);
   if (sandbox.kind === 'none') say(`allowed commands will be refused: they run only in a sandbox, and ${sandbox.reason}; ${NO_SANDBOX_ADVICE}`);
   if (sandbox.kind === 'unsandboxed') say(`allowed commands run WITHOUT a sandbox (${UNSANDBOXED_ENV}=1), as you, with everything you can reach`);
-  const settings = new SettingsService(allowlists, paths.models);
+  const agentOptions = new AgentOptionsHolder(env, say);
+  const settings = new SettingsService(allowlists, paths.models, agentOptions);
   const engine = once(async () => {
     const models = await ModelService.start(paths, adapters, say, env);
     const scheduler = new GenerationScheduler(models.runtime);
     const tasks = new TaskService({
       store: store(), recorder: recorder(), models, scheduler, paths, events, log: say,
       agentConfig: agentConfigFor(models.model),
+      agentOptions: () => agentOptions.current,
       allowedCommands: (repoPath) => allowlists.forRepo(repoPath),
       commandNetwork: (repoPath) => allowlists.networkFor(repoPath),
     });

@@ -73,7 +73,7 @@ export class StatusBar implements vscode.Disposable {
 const WARMUP_POLL_MS = 1000;
 
 function short(role: Role): string {
-  return role === 'orchestrator' ? 'orch' : 'worker';
+  return role === 'orchestrator' ? 'orch' : role;
 }
 
 function version(adapter: AdapterRef | undefined): string {

@@ -6,6 +6,8 @@
 // - prefix_reuse: share of orchestrator prompt tokens, after a task's first step, already in the KV cache.
 // - record_overhead: steps/s with the store over steps/s with a recorder that keeps nothing, the same
 //   tasks and seeds, runs interleaved (target >= 0.95); record_ms_per_step is the store's time per step.
+// - critic_cost_*, attempts3_cost_*: the critic, and the critic with 3 attempts per subtask, as ratios
+//   of time and evaluated tokens to the single-attempt loop (agent-signals.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { loadFixtureRuntime } from '../support/fixture-runtime.js';
 import type { RealVocab } from '../support/real-vocab.js';
 import { makeSite, taskOnSite, type HarnessSite } from '../integration/support/git-store-harness.js';
+import { signalCosts, SIGNAL_RUNS } from './agent-signals.js';
 import { median, NoopRecorder, orchestratorPrefixReuse, roleSwitches, TimedModel, timedRecorder, type TimedCall } from './agent-timing.js';
 
 const TASKS = Number(process.env.TANDEM_BENCH_AGENT_TASKS ?? 20); // each run with and without the store
@@ -48,7 +51,7 @@ interface RunTotals { steps: number; seconds: number; cpuSeconds: number }
 export async function run(): Promise<Record<string, number | string>> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-agent-'));
   const bar = new ProgressBar();
-  const total = 1 + 2 * TASKS;
+  const total = 1 + 2 * TASKS + SIGNAL_RUNS;
   let done = 0;
   const tick = () => bar.update({ id: 'bench-agent', title: 'agent bench: tasks', done: ++done, total, unit: 'records', finished: done === total });
   let site: HarnessSite | null = null;
@@ -100,6 +103,7 @@ export async function run(): Promise<Record<string, number | string>> {
       if (!storeFirst) await runOne(index, withStore, store);
     }
 
+    const signals = await signalCosts(runtime, site, configFor, tick);
     const switches = roleSwitches(model.calls);
     const storeRate = store.steps / store.seconds;
     const noopRate = noop.steps / noop.seconds;
@@ -118,6 +122,7 @@ export async function run(): Promise<Record<string, number | string>> {
       record_ms_per_step: round(storeTime.ms / Math.max(1, store.steps)),
       record_overhead: round(storeRate / noopRate),
       record_overhead_cpu: round((store.steps / store.cpuSeconds) / (noop.steps / noop.cpuSeconds)),
+      ...signals,
     };
   } finally {
     await runtime?.dispose();

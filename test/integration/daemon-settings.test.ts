@@ -10,6 +10,7 @@ import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-
 import { DaemonSettings } from '../../daemon/src/protocol/daemon-settings.js';
 import { Status } from '../../daemon/src/protocol/messages.js';
 import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
+import { AgentOptionsHolder } from '../../daemon/src/services/agent-options.js';
 import { RepoAllowlists } from '../../daemon/src/services/repo-allowlists.js';
 import { SettingsService } from '../../daemon/src/services/settings-service.js';
 import { PROTOCOL_NAME } from '../../daemon/src/server/upgrade-check.js';
@@ -41,7 +42,7 @@ describe('live settings: the run tool follows what a client sent', () => {
     configPath = join(t.home, 'config.json');
     writeFileSync(configPath, JSON.stringify({ allowedCommands: { [`${t.repo}/`]: [OTHER] } }));
     allowlists = new RepoAllowlists(configPath, {}, () => {});
-    settings = new SettingsService(allowlists, join(t.home, 'models'));
+    settings = new SettingsService(allowlists, join(t.home, 'models'), new AgentOptionsHolder({}, () => {}));
     tools = createWorkerTools({ allowlist: () => allowlists.forRepo(t.repo) });
     task = await createTaskWorktree({ repoPath: t.repo, taskId: 'live', worktreesDir: t.worktrees });
   });

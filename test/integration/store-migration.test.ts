@@ -6,8 +6,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORT_FORMATS } from '../../daemon/src/protocol/types.js';
-import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
 import { LATEST_SCHEMA_VERSION } from '../../daemon/src/store/migrations/schema-versions.js';
+import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
 import { openStore } from '../../daemon/src/store/open-store.js';
 import { stepMessages } from '../../daemon/src/store/task-queries.js';
 import { StoreTrajectoryRecorder } from '../../daemon/src/store/trajectory-recorder.js';
@@ -71,7 +71,8 @@ describe('store: migration from schema version 1', () => {
     buildCorpus(corpusOld, 16);
     copyFileSync(corpusOld, corpusNew);
     rewriteRefsAsVersion2(corpusNew);
-    assert.equal(await sameExports(corpusOld, corpusNew), EXPORT_FORMATS.length, 'every format has records');
+    // trl-grpo writes groups of attempts, which the corpus has none of.
+    assert.equal(await sameExports(corpusOld, corpusNew), EXPORT_FORMATS.length - 1, 'every format but trl-grpo has records');
   });
 
   it('upgrades in place: same steps and turns, the unused index gone, new steps in the new layout', async () => {

@@ -65,7 +65,7 @@ export async function realVocabFixture(name: RealVocab, options: { arch?: Fixtur
   const preset = options.preset ?? 'tiny';
   const seed = options.seed ?? 5;
   const vocab = await realVocabFile(name);
-  const dir = join(dirname(vocab), 'fixtures', `${arch}-${name}-${preset}-seed${seed}`);
+  const dir = join(dirname(vocab), 'fixtures', `${arch}-${name}-${preset}-seed${seed}-3roles`);
   const done = join(dir, 'files.json');
   if (existsSync(done)) return JSON.parse(await readFile(done, 'utf8')) as FixtureFiles;
   await mkdir(dirname(dir), { recursive: true });
@@ -73,7 +73,9 @@ export async function realVocabFixture(name: RealVocab, options: { arch?: Fixtur
   try {
     const written = await writeFixtureModel(scratch, { preset, seed, arch, tokenizer: await readFixtureTokenizer(vocab) });
     const relocate = (path: string): string => join(dir, path.slice(scratch.length + 1));
-    const files: FixtureFiles = { modelPath: relocate(written.modelPath), adapters: { orchestrator: relocate(written.adapters.orchestrator), worker: relocate(written.adapters.worker) } };
+    const files: FixtureFiles = { modelPath: relocate(written.modelPath), adapters: {
+      orchestrator: relocate(written.adapters.orchestrator), worker: relocate(written.adapters.worker), critic: relocate(written.adapters.critic),
+    } };
     await writeFile(join(scratch, 'files.json'), JSON.stringify(files));
     await rename(scratch, dir).catch(async (error: NodeJS.ErrnoException) => {
       if (!existsSync(done)) throw error; // another process finished first: use its files

@@ -59,6 +59,10 @@ export function formatStats(report: StatsReport): string {
     [name, String(b.tasks), String(b.steps.orchestrator), String(b.steps.worker), String(b.reviewed), pct(b.approvalRate), pct(b.mergedRate)])];
   const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const lines = table.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  for (const c of report.critic) {
+    lines.push('', `Critic ${c.version === null ? 'base' : `v${c.version}`} against the human, over ${c.judged} reviewed result(s): precision ${pct(c.precision)}, recall ${pct(c.recall)}`
+      + ` (passed & approved ${c.truePositives}, passed & rejected ${c.falsePositives}, failed & approved ${c.falseNegatives}, failed & rejected ${c.trueNegatives})`);
+  }
   const reasons = report.overall.topRejectionReasons;
   if (reasons.length) lines.push('', 'Top rejection reasons:', ...reasons.map((r) => `  ${String(r.count).padStart(4)}  ${r.reason}`));
   return lines.join('\n');

@@ -14,6 +14,10 @@ export interface SettingsUpdate {
   model?: string;
   /** Generation threads the client wants; 0 leaves the choice to the daemon. */
   threads?: number;
+  /** A critic judges each worker result before the orchestrator sees it (tasks started from now on). */
+  critic?: boolean;
+  /** Attempts the worker makes at each subtask, each on its own scratch worktree (1 to 8; tasks started from now on). */
+  attempts?: number;
 }
 
 /** A setting the daemon cannot apply while it runs, with what the user can do about it. */

@@ -4,6 +4,7 @@
 // declaration carries the schema of its params (see params-schema.ts): the daemon checks every
 // request against it before a handler runs, and a schema that does not match P does not compile.
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { CriticAgreement } from './critic-stats.js';
 import type { TaskEvent } from './events.js';
 import { s, type Schema } from './params-schema.js';
 import {
@@ -51,6 +52,8 @@ export interface StatsBucket {
 export interface StatsReport {
   overall: StatsBucket;
   byAdapter: (StatsBucket & { role: Role; version: number | null })[];
+  /** The critic's verdicts against the human's, per critic adapter version; empty when the critic never ran. */
+  critic: CriticAgreement[];
 }
 
 // ---- Requests: client -> daemon ----
@@ -91,8 +94,10 @@ export const AdaptersUse = request<{ role: Role; version: number | null }, Adapt
 /** Extension/CLI: forget a registered version; the active one cannot be removed. */
 export const AdaptersRemove = request<{ role: Role; version: number }, void>()('tandem/adapters/remove', s.object({ role: s.oneOf(ROLES), version: s.number() }));
 
-/** Extension/CLI: start a task on a repo; it runs until its diff is ready for review. */
-export const TaskStart = request<{ repoPath: string; prompt: string }, TaskSummary>()('tandem/task/start', s.object({ repoPath: s.string(), prompt: s.string() }));
+/** Extension/CLI: start a task on a repo; it runs until its diff is ready for review. critic/attempts override the daemon's settings for this task. */
+export const TaskStart = request<{ repoPath: string; prompt: string; critic?: boolean; attempts?: number }, TaskSummary>()('tandem/task/start', s.object({
+  repoPath: s.string(), prompt: s.string(), critic: s.optional(s.boolean()), attempts: s.optional(s.number()),
+}));
 
 /** Extension/CLI: stop a task at any point; the running generation is aborted. */
 export const TaskCancel = request<{ taskId: string }, TaskSummary>()('tandem/task/cancel', taskIdOnly);

@@ -1,6 +1,6 @@
 // Writes the project's own test model: a llama- (or qwen2-) architecture GGUF with random seeded
-// weights, and two LoRA adapters (orchestrator, worker). Its vocabulary is the project's toy one
-// (byte fallback, ChatML tokens) or a real model's tokenizer and chat template (fixture-tokenizer.ts).
+// weights, and a LoRA adapter per role (orchestrator, worker, critic). Its vocabulary is the project's
+// toy one (byte fallback, ChatML tokens) or a real model's tokenizer and chat template (fixture-tokenizer.ts).
 // The same preset, seed and vocabulary give byte-identical files. Its output is random and means nothing.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,8 +46,10 @@ export async function writeFixtureModel(outDir: string, options: FixtureOptions 
   const adapters = {
     orchestrator: join(outDir, `${name}.orchestrator.lora.gguf`),
     worker: join(outDir, `${name}.worker.lora.gguf`),
+    critic: join(outDir, `${name}.critic.lora.gguf`),
   };
-  for (const [index, role] of (['orchestrator', 'worker'] as const).entries()) {
+  // The index seeds each adapter: a new role goes last, so the earlier files stay byte-identical.
+  for (const [index, role] of (['orchestrator', 'worker', 'critic'] as const).entries()) {
     const rank = dims.ranks[role];
     await writeFixtureAdapter(adapters[role], { name: `tandem-fixture-${role}`, arch, seed: seed * 31 + index + 1, rank, alpha: 2 * rank, targets });
   }

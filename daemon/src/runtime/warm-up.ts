@@ -5,7 +5,7 @@
 // meanwhile waits for it rather than compiling the same kernels beside it.
 import type { GenerateRequest } from '../agents/ports.js';
 import type { WarmupStatus } from '../protocol/gpu-status.js';
-import { ROLES, type Role } from '../protocol/types.js';
+import type { Role } from '../protocol/types.js';
 
 /**
  * On a GPU, longer than llama.cpp's batch (512), so both the batched prompt kernels and the one-token
@@ -21,6 +21,8 @@ const FILLER = 'export function add(a: number, b: number): number { return a + b
 export interface WarmUpTarget {
   /** 'cpu' or a GPU backend name: it decides what the status bar says. */
   backend: string;
+  /** The roles whose contexts are loaded; an on-demand role (the critic) is not opened just to warm it. */
+  roles: readonly Role[];
   contextSize(role: Role): number;
   countTokens(text: string): number;
   generate(request: GenerateRequest): Promise<unknown>;
@@ -47,7 +49,7 @@ export class WarmUp {
     const started = performance.now();
     this.running = (async () => {
       try {
-        for (const role of ROLES) await target.generate(warmUpRequest(target, role));
+        for (const role of target.roles) await target.generate(warmUpRequest(target, role));
         this.state = { state: 'ready', label, ms: Math.round(performance.now() - started), error: null };
       } catch (error) {
         this.state = { state: 'failed', label, ms: Math.round(performance.now() - started), error: (error as Error).message };

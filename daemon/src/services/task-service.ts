@@ -19,6 +19,7 @@ import { createTaskWorktree, openTaskWorktree, taskWorktreePath, type TaskWorktr
 import { removeTaskWorktree } from '../workspace/worktree-cleanup.js';
 import { WorkspaceError } from '../workspace/workspace-error.js';
 import type { ModelService } from './model-service.js';
+import { attemptsProblem, type AgentOptions } from './agent-options.js';
 import { DAEMON_STOPPING, TaskInterruption } from './task-interruption.js';
 
 export interface TaskServiceDeps {
@@ -30,6 +31,8 @@ export interface TaskServiceDeps {
   events: TaskEventPublisher;
   log: (line: string) => void;
   agentConfig: Partial<AgentConfig>;
+  /** The critic and attempts switches as the user set them now; a task keeps those it started with. */
+  agentOptions: () => AgentOptions;
   /** The commands the worker may run in a repository (the user's per-repo allowlist). */
   allowedCommands: (repoPath: string) => readonly string[];
   /** Whether the user lets the repository's commands use the network. */
@@ -38,6 +41,7 @@ export interface TaskServiceDeps {
 
 interface LiveTask {
   spec: TaskSpec;
+  options: AgentOptions;
   worktree: TaskWorktree;
   controller: AbortController;
   running: Promise<RoundResult | null> | null;
@@ -56,13 +60,21 @@ export class TaskService {
     return [...this.live.values()].filter((task) => task.running).length;
   }
 
-  async start(params: { repoPath: string; prompt: string }, clientId: string): Promise<TaskSummary> {
+  async start(params: { repoPath: string; prompt: string; critic?: boolean; attempts?: number }, clientId: string): Promise<TaskSummary> {
     if (this.closing) throw new ResponseError(ErrorCodes.InvalidState, 'The daemon is shutting down; start the task again once it is back.');
     if (typeof params.prompt !== 'string' || params.prompt.trim() === '') throw new ResponseError(-32602, 'A task needs a prompt.');
+    if (params.critic !== undefined && typeof params.critic !== 'boolean') throw new ResponseError(-32602, '"critic" must be true or false.');
+    const attemptsWrong = params.attempts === undefined ? null : attemptsProblem(params.attempts);
+    if (attemptsWrong) throw new ResponseError(-32602, `${attemptsWrong}.`);
+    const options: AgentOptions = {
+      ...this.deps.agentOptions(),
+      ...(params.critic !== undefined && { critic: params.critic }),
+      ...(params.attempts !== undefined && { attempts: params.attempts }),
+    };
     const spec: TaskSpec = { taskId: newTaskId(), prompt: params.prompt, repoPath: resolve(params.repoPath) };
     const worktree = await workspaceCall(() => createTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees }));
     if (worktree.warning) this.deps.log(`task ${spec.taskId}: ${worktree.warning}`);
-    const task: LiveTask = { spec, worktree, controller: new AbortController(), running: null };
+    const task: LiveTask = { spec, options, worktree, controller: new AbortController(), running: null };
     this.live.set(spec.taskId, task);
     this.launch(task, clientId, (deps) => runTask(deps, spec));
     return this.summary(spec.taskId);
@@ -133,7 +145,7 @@ export class TaskService {
         allowlist: () => this.deps.allowedCommands(task.spec.repoPath),
         network: () => this.deps.commandNetwork?.(task.spec.repoPath) ?? false,
       }),
-      config: this.deps.agentConfig,
+      config: { ...this.deps.agentConfig, ...task.options },
       onEvent: (event) => this.deps.events.publish(interruption.event(event)),
       signal: task.controller.signal,
       adapterOf: (role) => this.deps.models.adapterOf(role),
@@ -159,7 +171,8 @@ export class TaskService {
     const spec: TaskSpec = { taskId: detail.id, prompt: detail.prompt, repoPath: detail.repoPath };
     const worktree = await workspaceCall(() =>
       openTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees, baseCommit: detail.diff!.baseCommit }));
-    const task: LiveTask = { spec, worktree, controller: new AbortController(), running: null };
+    // A task revived after a restart takes the switches as they are now: the ones it started with were not stored.
+    const task: LiveTask = { spec, options: this.deps.agentOptions(), worktree, controller: new AbortController(), running: null };
     this.live.set(detail.id, task);
     return task;
   }

@@ -34,7 +34,8 @@ export interface RuntimeFixture {
   files: FixtureFiles;
   backend: LlamaBackend;
   adapter(role: Role, version?: number): AdapterVersion;
-  load(adapters: Partial<Record<Role, AdapterVersion | null>>): Promise<ModelRuntime>;
+  /** contextSize: tokens per role context (1024 unless a test needs room for a real prompt). */
+  load(adapters: Partial<Record<Role, AdapterVersion | null>>, contextSize?: number): Promise<ModelRuntime>;
   close(): Promise<void>;
 }
 
@@ -52,8 +53,8 @@ export async function makeRuntimeFixture(seed = 5, vocabulary: FixtureVocabulary
   return {
     dir, files, backend,
     adapter: (role, version = 1) => ({ path: files.adapters[role], version, sha256: `${role}-v${version}` }),
-    async load(adapters) {
-      const result = await ModelRuntime.load({ modelPath: files.modelPath, contextSize: 1024, adapters, backend });
+    async load(adapters, contextSize = 1024) {
+      const result = await ModelRuntime.load({ modelPath: files.modelPath, contextSize, adapters, backend });
       if (!result.ok) throw new Error(result.error.message);
       loaded.push(result.value);
       return result.value;
@@ -71,8 +72,10 @@ export const LLAMA_TINY_BASE = fileURLToPath(new URL('../../../../shared/interop
 
 async function llamaTinyWithAdapters(dir: string, seed: number): Promise<FixtureFiles> {
   const targets = adapterTargets(FIXTURE_DIMS.tiny, 514);
-  const adapters = { orchestrator: join(dir, 'llama-tiny.orchestrator.lora.gguf'), worker: join(dir, 'llama-tiny.worker.lora.gguf') };
-  for (const [index, role] of (['orchestrator', 'worker'] as const).entries()) {
+  const adapters = {
+    orchestrator: join(dir, 'llama-tiny.orchestrator.lora.gguf'), worker: join(dir, 'llama-tiny.worker.lora.gguf'), critic: join(dir, 'llama-tiny.critic.lora.gguf'),
+  };
+  for (const [index, role] of (['orchestrator', 'worker', 'critic'] as const).entries()) {
     const rank = FIXTURE_DIMS.tiny.ranks[role];
     await writeFixtureAdapter(adapters[role], { name: `llama-tiny-${role}`, seed: seed * 31 + index + 1, rank, alpha: 2 * rank, targets });
   }

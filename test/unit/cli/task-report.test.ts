@@ -33,7 +33,7 @@ const task = (over: Partial<TaskDetail>): TaskDetail => ({
 describe('task report', () => {
   it("counts this round's steps per role with the adapter versions they ran on, and sums the diff", () => {
     const report = roundReport(task({}));
-    assert.deepEqual(report.steps, { orchestrator: { count: 1, adapterVersions: [1] }, worker: { count: 2, adapterVersions: [2, 3] } });
+    assert.deepEqual(report.steps, { orchestrator: { count: 1, adapterVersions: [1] }, worker: { count: 2, adapterVersions: [2, 3] }, critic: { count: 0, adapterVersions: [] } });
     assert.deepEqual([report.diff?.files.length, report.diff?.additions, report.diff?.deletions], [2, 5, 1]);
     const text = formatRoundReport(report);
     assert.match(text, /Task t1 is ready for review \(round 2, stopped: finished\)/);

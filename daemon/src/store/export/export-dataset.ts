@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import type { ExportManifest, ExportOptions, ProgressEvent } from '../../protocol/types.js';
 import { DatasetFile, writeFileAtomically } from './dataset-file.js';
+import { REWARD_DEFINITION } from './attempt-groups.js';
 import { examplesOf } from './examples.js';
 import { ExportInputError, planExport, type ExportPlan } from './export-options.js';
 import { datasetFormats } from './formats/dataset-formats.js';
@@ -58,7 +59,8 @@ export async function exportDataset(
         const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), appliedOf(task.id), reader.signals(task.id));
         const units = taskUnits(task, taskSteps, outcome, { turnOf, blob: (hash) => reader.blob(hash) });
         const split = plan.split === undefined ? 'all' : splitOf(task.id, plan.split);
-        for (const example of examplesOf(format.kind, units, plan.minSignal)) {
+        const attempts = { rows: reader.attempts(task.id), roundLabel: (round: number) => outcome.verdict(outcome.diffsOfRound(round, true).map((d) => d.id)).label };
+        for (const example of examplesOf(format.kind, units, plan.minSignal, attempts)) {
           const record = formatRecord(format, await redactor.deep(example));
           if (!record) { dropped.unexpressible++; continue; }
           // Duplicates are judged on what trains, not on provenance, which differs for every task.
@@ -92,6 +94,7 @@ export async function exportDataset(
       redactionsByRule: sortedCounts(redactor.byRule),
       files: published.map((f) => ({ ...f, path: basename(f.path) })),
       createdAt: new Date().toISOString(),
+      ...((plan.format === 'trl-grpo' || format.kind === 'preference') && { reward: REWARD_DEFINITION }),
       steps,
       dropped,
     };
@@ -108,6 +111,7 @@ function formatRecord(format: (typeof datasetFormats)[keyof typeof datasetFormat
   if (format.kind === 'sft' && example.kind === 'sft') return format.record(example);
   if (format.kind === 'preference' && example.kind === 'preference') return format.record(example);
   if (format.kind === 'unpaired' && example.kind === 'unpaired') return format.record(example);
+  if (format.kind === 'group' && example.kind === 'group') return format.record(example);
   throw new Error(`internal: a ${example.kind} example reached a ${format.kind} format`);
 }
 

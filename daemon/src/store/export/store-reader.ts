@@ -47,8 +47,17 @@ export interface TaskFilter {
 
 const REQUIRED_TABLES = ['blobs', 'tasks', 'repos', 'steps', 'diffs', 'reviews', 'applied_changes', 'signals'];
 
+export interface AttemptRow {
+  subtask_id: string;
+  group_id: string;
+  attempt: number;
+  score: number | null;
+  chosen: number;
+}
+
 export class StoreReader {
   private readonly db: Database.Database;
+  private readonly hasAttempts: boolean = false;
   private readonly statements;
   /** Iterators still open when the export stops early; closed before the connection. */
   private readonly open: IterableIterator<unknown>[] = [];
@@ -66,6 +75,7 @@ export class StoreReader {
       const tables = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
       const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
       if (missing.length) throw new Error(`missing tables: ${missing.join(', ')}`);
+      this.hasAttempts = tables.has('attempts'); // schema version 4
     } catch (error) {
       throw new Error(`${dbPath} is not a readable Tandem store (${(error as Error).message}).`);
     }
@@ -168,6 +178,13 @@ export class StoreReader {
   }
 
   signals(taskId: string): SignalRow[] { return this.statements.signals.all(taskId) as SignalRow[]; }
+
+  /** The task's attempts (tandem.attempts), grouped by the delegation they are attempts at; none before schema version 4. */
+  attempts(taskId: string): AttemptRow[] {
+    if (!this.hasAttempts) return [];
+    return this.db.prepare(`SELECT a.subtask_id, a.group_id, a.attempt, a.score, a.chosen FROM attempts a
+      JOIN subtasks s ON s.id = a.subtask_id WHERE s.task_id = ? ORDER BY a.group_id, a.attempt`).all(taskId) as AttemptRow[];
+  }
 
   /** Ends the read transaction with the connection: nothing was written, so there is nothing to commit. */
   close(): void {

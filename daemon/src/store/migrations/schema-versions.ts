@@ -3,6 +3,7 @@
 import { initialSchema } from './001-initial.js';
 import { lighterSteps } from './002-lighter-steps.js';
 import { reviewHunks } from './003-review-hunks.js';
+import { attemptsSchema } from './004-attempts.js';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, sql: initialSchema },
   { version: 2, sql: lighterSteps },
   { version: 3, sql: reviewHunks },
+  { version: 4, sql: attemptsSchema },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
