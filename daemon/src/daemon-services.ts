@@ -40,7 +40,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   const env = options.env ?? process.env;
   const store = once(() => openStore(paths.database));
   const recorder = once(() => new StoreTrajectoryRecorder(store()));
-  const adapters = new AdapterService(paths, env);
+  const adapters = new AdapterService(paths, env, (change) => events.announce?.(change));
   const inProcess = options.loadModel === 'when-needed';
   // A CLI command in-process lives seconds: only the daemon scans for merged changes on a schedule.
   const data = new DataService(paths.database, store, say, inProcess ? 0 : signalsScanMinutes(say));

@@ -5,7 +5,9 @@ import { ResponseError, type CancellationToken, type MessageConnection } from 'v
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
 import { ReviewDropHunk, ReviewHunks } from './protocol/review-hunks.js';
-import { AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote } from './protocol/adapter-evaluation.js';
+import {
+  AdaptersChangedNotification, AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote,
+} from './protocol/adapter-evaluation.js';
 import {
   AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, ExportRun, ModelsList, ProgressNotification, ReviewApprove,
   ReviewOriginal, ReviewReject, SignalsScan, StatsGet, Status, TaskCancel, TaskEventNotification, TaskGet, TaskList,
@@ -68,7 +70,9 @@ export function bindProtocol(connection: MessageConnection, services: ProtocolSe
     on(connection, serviceRequests[name], (params, token) =>
       answer(client, serviceRequests[name].method, () => handle.call(services, params, { clientId: client.clientId, token, progress })));
   }
-  client.hub.attach(client.clientId, (event) => void connection.sendNotification(TaskEventNotification, event).catch(() => undefined));
+  client.hub.attach(client.clientId,
+    (event) => void connection.sendNotification(TaskEventNotification, event).catch(() => undefined),
+    (change) => void connection.sendNotification(AdaptersChangedNotification, change).catch(() => undefined));
   on(connection, TaskSubscribe, (params) => client.hub.subscribe(client.clientId, taskIdOf(params)));
   on(connection, TaskUnsubscribe, (params) => client.hub.unsubscribe(client.clientId, taskIdOf(params)));
   on(connection, DaemonShutdown, () => {

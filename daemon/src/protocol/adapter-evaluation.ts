@@ -1,6 +1,7 @@
 // Bringing a trained adapter in and deciding whether it takes over: import a PEFT LoRA folder, evaluate
 // adapter versions on held-out recorded work, and promote a version only when it is not worse.
-import { request } from './messages.js';
+import { NotificationType } from 'vscode-jsonrpc';
+import { request, type Notification } from './messages.js';
 import { s } from './params-schema.js';
 import { ROLES, type AdapterInfo, type AdapterRef, type Role } from './types.js';
 
@@ -86,3 +87,17 @@ export const AdaptersPromote = request<PromoteParams, PromoteResult>()('tandem/a
 /** Extension/CLI: the stored evaluations of a role's versions, newest first. */
 export const AdaptersEvaluations = request<{ role?: Role }, AdapterEvaluation[]>()('tandem/adapters/evaluations',
   s.object({ role: s.optional(s.oneOf(ROLES)) }));
+
+/** What changed about a role's adapters, and which version is active after it. */
+export interface AdaptersChanged {
+  role: Role;
+  change: 'registered' | 'activated' | 'removed' | 'evaluated';
+  /** The version the change is about (null: the base model alone). */
+  version: number | null;
+  /** The role's active version once the change is done. */
+  active: number | null;
+}
+
+/** Daemon: a role's adapters changed, whichever client (or the CLI) did it; every connected client gets it, so all windows see it live. */
+export const AdaptersChangedNotification = new NotificationType<AdaptersChanged>('tandem/adapters/changed') as
+  Notification<'tandem/adapters/changed', AdaptersChanged>;
