@@ -57,7 +57,8 @@ export async function run(): Promise<Record<string, number | string>> {
   let site: HarnessSite | null = null;
   let runtime: ModelRuntime | null = null;
   try {
-    runtime = await loadFixtureRuntime(join(dir, 'model'), { preset: PRESET, seed: FIXTURE_SEED, vocab: VOCAB });
+    // The context the daemon gives each role: the model's trained one, up to 4096 (the fixture is trained on 4096).
+    runtime = await loadFixtureRuntime(join(dir, 'model'), { preset: PRESET, seed: FIXTURE_SEED, vocab: VOCAB, contextSize: 4096 });
     site = makeSite(REPO);
     const model = new TimedModel(runtime);
     const storeTime = { ms: 0 };
