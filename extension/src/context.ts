@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { TaskEvent } from '../../daemon/src/protocol/events.js';
 import { TaskSubscribe } from '../../daemon/src/protocol/messages.js';
-import type { DaemonClient } from './daemon/daemon-client.js';
+import type { DaemonClient } from '../../daemon/src/client/daemon-client.js';
 import { DaemonConnection } from './daemon/daemon-connection.js';
 import { DaemonLog } from './daemon-log.js';
 import { PanelHost } from './panel/panel-host.js';

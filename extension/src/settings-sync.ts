@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { DaemonShutdown } from '../../daemon/src/protocol/daemon-lifecycle.js';
 import { DaemonSettings, type PendingSetting, type SettingsOutcome } from '../../daemon/src/protocol/daemon-settings.js';
 import { AdaptersUse } from '../../daemon/src/protocol/messages.js';
-import type { DaemonClient } from './daemon/daemon-client.js';
+import type { DaemonClient } from '../../daemon/src/client/daemon-client.js';
 import type { DaemonConnection } from './daemon/daemon-connection.js';
 import type { DaemonLog } from './daemon-log.js';
 import { readSettings } from './settings.js';

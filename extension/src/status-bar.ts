@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { TaskEvent } from '../../daemon/src/protocol/events.js';
 import { Status, type DaemonStatus } from '../../daemon/src/protocol/messages.js';
 import { ROLES, type AdapterRef, type Role } from '../../daemon/src/protocol/types.js';
-import type { DaemonClient } from './daemon/daemon-client.js';
+import type { DaemonClient } from '../../daemon/src/client/daemon-client.js';
 import type { DaemonConnection } from './daemon/daemon-connection.js';
 
 export class StatusBar implements vscode.Disposable {

@@ -49,7 +49,7 @@ export async function delegateReviseAcceptFinish(factory: HarnessFactory): Promi
     assert.match(lastMessage(model, 'orchestrator', 2), /^\+hello$/m);
 
     const probe = harness.probe;
-    assert.deepEqual(probe.task(run.taskId), { state: 'review', stopReason: 'finished', promptVersion: 'orchestrator@1+worker@1' });
+    assert.deepEqual(probe.task(run.taskId), { state: 'review', stopReason: 'finished', promptVersion: `${PROMPTS.orchestrator.version}+${PROMPTS.worker.version}` });
     const subtasks = probe.subtasks(run.taskId);
     assert.equal(subtasks.length, 1);
     assert.equal(subtasks[0]!.outcome, 'accepted');

@@ -1,5 +1,6 @@
 // Scenarios of the guards: doom loops, no progress, step and token budgets, and context compaction.
 import assert from 'node:assert/strict';
+import { PROMPTS } from '../../daemon/src/agents/prompts.js';
 import { historyTokens } from '../../daemon/src/agents/context-compaction.js';
 import type { HarnessFactory } from './harness.js';
 import { lastMessage, runScenario } from './scenario-kit.js';
@@ -57,7 +58,7 @@ export async function unchangedDiffIsNoProgress(factory: HarnessFactory): Promis
     assert.match(lastMessage(model, 'orchestrator', 1), /stopped \(no_progress\)/);
     assert.equal(result.state, 'failed');
     assert.equal(result.stopReason, 'gave_up');
-    assert.deepEqual(harness.probe.task(taskId), { state: 'failed', stopReason: 'gave_up', promptVersion: 'orchestrator@1+worker@1' });
+    assert.deepEqual(harness.probe.task(taskId), { state: 'failed', stopReason: 'gave_up', promptVersion: `${PROMPTS.orchestrator.version}+${PROMPTS.worker.version}` });
   } finally {
     await harness.cleanup();
   }

@@ -1,6 +1,7 @@
 // Scenarios of a round stopped from outside or by a failure: cancellation mid-generation, a model
 // error, and a tool executor that throws.
 import assert from 'node:assert/strict';
+import { PROMPTS } from '../../daemon/src/agents/prompts.js';
 import type { HarnessFactory } from './harness.js';
 import { lastMessage, runScenario } from './scenario-kit.js';
 import { act } from './scripted-model.js';
@@ -25,7 +26,7 @@ export async function cancelWhileWorkerGenerates(factory: HarnessFactory, throws
   try {
     assert.equal(result.state, 'cancelled');
     assert.equal(result.stopReason, 'cancelled');
-    assert.deepEqual(harness.probe.task(taskId), { state: 'cancelled', stopReason: 'cancelled', promptVersion: 'orchestrator@1+worker@1' });
+    assert.deepEqual(harness.probe.task(taskId), { state: 'cancelled', stopReason: 'cancelled', promptVersion: `${PROMPTS.orchestrator.version}+${PROMPTS.worker.version}` });
     const steps = harness.probe.steps(taskId);
     const last = steps[steps.length - 1]!;
     assert.equal(last.role, 'worker');

@@ -2,15 +2,17 @@
 // guarantees the shape, not the sense: an empty path or an end line before the start line still
 // parses, and a scripted or cut-off generation may not match the shape at all.
 import type { AgentAction, CriticAction, OrchestratorAction, Role, WorkerAction } from '../protocol/types.js';
-import { FIELD_LIMITS, ORCHESTRATOR_TOOLS, WORKER_TOOLS } from './action-schemas.js';
+import { FIELD_LIMITS, ORCHESTRATOR_TOOLS } from './action-schemas.js';
 import { parseCriticAction } from './critic-verdict.js';
+import { ArgumentError, parseArgs, readText as text, rejectExtraArgs as only, type Args } from './tools/tool-args.js';
+import { WORKER_TOOLS, workerToolEntry, type WorkerTool } from './tools/worker-tools.js';
 
 export type ParsedAction<A extends AgentAction = AgentAction> =
   | { ok: true; action: A }
   | { ok: false; tool: string | null; error: string };
 
-type Args = Record<string, unknown>;
-class ActionError extends Error {}
+/** A mistake in an action, said so the model can correct it. */
+class ActionError extends ArgumentError {}
 
 export function parseAction(role: 'orchestrator', json: unknown): ParsedAction<OrchestratorAction>;
 export function parseAction(role: 'worker', json: unknown): ParsedAction<WorkerAction>;
@@ -43,10 +45,10 @@ export function parseAction(role: Role, json: unknown): ParsedAction {
   const args = value.args ?? {};
   if (!isObject(args)) return { ok: false, tool, error: `"args" of ${tool} must be a JSON object.` };
   try {
-    const action = role === 'orchestrator' ? orchestratorArgs(tool, args) : workerArgs(tool, args);
+    const action = role === 'orchestrator' ? orchestratorArgs(tool, args) : workerArgs(tool as WorkerTool, args);
     return { ok: true, action };
   } catch (error) {
-    if (error instanceof ActionError) return { ok: false, tool, error: `${tool}: ${error.message}` };
+    if (error instanceof ArgumentError) return { ok: false, tool, error: `${tool}: ${error.message}` };
     throw error;
   }
 }
@@ -77,71 +79,14 @@ function orchestratorArgs(tool: string, args: Args): OrchestratorAction {
   }
 }
 
-function workerArgs(tool: string, args: Args): WorkerAction {
-  switch (tool) {
-    case 'list_files':
-      only(args, ['path']);
-      // An empty path means the worktree's root.
-      return { tool, args: { path: text(args, 'path', FIELD_LIMITS.path, true) } };
-    case 'read_file': {
-      only(args, ['path', 'start_line', 'end_line']);
-      const start = line(args, 'start_line');
-      const end = line(args, 'end_line');
-      if (start !== undefined && end !== undefined && end < start) {
-        throw new ActionError(`end_line (${end}) is before start_line (${start}).`);
-      }
-      const lines = { ...(start !== undefined && { start_line: start }), ...(end !== undefined && { end_line: end }) };
-      return { tool, args: { path: text(args, 'path', FIELD_LIMITS.path), ...lines } };
-    }
-    case 'search':
-      only(args, ['query', 'regex']);
-      if (args.regex !== undefined && typeof args.regex !== 'boolean') throw new ActionError('"regex" must be true or false.');
-      return { tool, args: { query: text(args, 'query', FIELD_LIMITS.query), regex: args.regex === true } };
-    case 'write_file':
-      only(args, ['path', 'content']);
-      return { tool, args: { path: text(args, 'path', FIELD_LIMITS.path), content: text(args, 'content', FIELD_LIMITS.content, true) } };
-    case 'edit_file':
-      only(args, ['path', 'search', 'replace']);
-      return {
-        tool,
-        args: {
-          path: text(args, 'path', FIELD_LIMITS.path),
-          search: text(args, 'search', FIELD_LIMITS.searchText),
-          replace: text(args, 'replace', FIELD_LIMITS.searchText, true),
-        },
-      };
-    case 'run':
-      only(args, ['command']);
-      return { tool, args: { command: text(args, 'command', FIELD_LIMITS.command) } };
-    default:
-      only(args, ['summary']);
-      return { tool: 'done', args: { summary: text(args, 'summary', FIELD_LIMITS.summary, true) } };
-  }
-}
-
-function text(args: Args, key: string, maxLength: number, emptyAllowed = false): string {
-  const value = args[key];
-  if (typeof value !== 'string') throw new ActionError(`"${key}" must be a string.`);
-  if (!emptyAllowed && value.trim() === '') throw new ActionError(`"${key}" must not be empty.`);
-  if (value.length > maxLength) throw new ActionError(`"${key}" is longer than ${maxLength} characters.`);
-  return value;
-}
-
-function line(args: Args, key: string): number | undefined {
-  const value = args[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ActionError(`"${key}" must be a line number (1 or more) or null.`);
-  }
-  return value;
-}
-
-function only(args: Args, allowed: string[]): void {
-  const extra = Object.keys(args).filter((key) => !allowed.includes(key));
-  if (extra.length > 0) {
-    const expected = allowed.length ? allowed.join(', ') : 'none';
-    throw new ActionError(`unexpected argument ${extra.map((k) => `"${k}"`).join(', ')} (expected: ${expected}).`);
-  }
+/** The worker's arguments are checked as its tool table describes them. */
+function workerArgs(tool: WorkerTool, args: Args): WorkerAction {
+  const entry = workerToolEntry(tool);
+  const parsed = parseArgs(entry.args, args);
+  const action = { tool, args: parsed } as WorkerAction;
+  const mistake = entry.check?.(action.args);
+  if (mistake) throw new ActionError(mistake);
+  return action;
 }
 
 function isObject(value: unknown): value is Args {

@@ -5,33 +5,19 @@
 import type { GbnfJsonSchema } from 'node-llama-cpp';
 import type { Role } from '../protocol/types.js';
 import { buildCriticSchema } from './critic-verdict.js';
+import { FIELD_LIMITS, type FieldLimits } from './field-limits.js';
 import type { ActionSchema } from './ports.js';
+import { grammarProperty } from './tools/tool-args.js';
+import { WORKER_TOOLS, workerToolEntry } from './tools/worker-tools.js';
 
-/** Longest value, in characters, the grammar lets each kind of field take. */
-export const FIELD_LIMITS = {
-  path: 256,
-  instruction: 2000,
-  feedback: 1000,
-  summary: 1000,
-  reason: 500,
-  content: 4000,
-  searchText: 2000,
-  command: 300,
-  query: 200,
-  files: 8,
-} as const;
-
-export type FieldLimits = { [K in keyof typeof FIELD_LIMITS]: number };
+export { FIELD_LIMITS, type FieldLimits } from './field-limits.js';
 
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const action = (tool: string, args: Record<string, GbnfJsonSchema>) =>
   ({ type: 'object', properties: { tool: { const: tool }, args: { type: 'object', properties: args } } }) as const;
 
-// node-llama-cpp makes every listed property required, so optional line numbers are nullable instead.
-const lineNumber = { type: ['integer', 'null'] } as const;
-
 export const ORCHESTRATOR_TOOLS = ['delegate', 'accept', 'revise', 'finish', 'give_up'] as const;
-export const WORKER_TOOLS = ['list_files', 'read_file', 'search', 'write_file', 'edit_file', 'run', 'done'] as const;
+export { WORKER_TOOLS };
 
 export const buildOrchestratorSchema = (limits: FieldLimits) => ({
   oneOf: [
@@ -46,21 +32,13 @@ export const buildOrchestratorSchema = (limits: FieldLimits) => ({
   ],
 }) as const satisfies GbnfJsonSchema;
 
+/** The worker's grammar, derived from its tool table. */
 export const buildWorkerSchema = (limits: FieldLimits) => ({
-  oneOf: [
-    action('list_files', { path: text(limits.path) }),
-    action('read_file', { path: text(limits.path), start_line: lineNumber, end_line: lineNumber }),
-    action('search', { query: text(limits.query), regex: { type: 'boolean' } }),
-    action('write_file', { path: text(limits.path), content: text(limits.content) }),
-    action('edit_file', {
-      path: text(limits.path),
-      search: text(limits.searchText),
-      replace: text(limits.searchText),
-    }),
-    action('run', { command: text(limits.command) }),
-    action('done', { summary: text(limits.summary) }),
-  ],
-}) as const satisfies GbnfJsonSchema;
+  oneOf: WORKER_TOOLS.map((tool) => {
+    const specs = Object.entries(workerToolEntry(tool).args);
+    return action(tool, Object.fromEntries(specs.map(([key, spec]) => [key, grammarProperty(spec, limits)])));
+  }),
+}) satisfies GbnfJsonSchema;
 
 export const orchestratorSchema = buildOrchestratorSchema(FIELD_LIMITS);
 export const workerSchema = buildWorkerSchema(FIELD_LIMITS);

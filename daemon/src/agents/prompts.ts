@@ -2,6 +2,7 @@
 // store records the version on every step, so training data can be split by the prompt it came from.
 import type { Role } from '../protocol/types.js';
 import { FIELD_LIMITS } from './action-schemas.js';
+import { WORKER_TOOLS, workerToolPromptLine } from './tools/worker-tools.js';
 
 export interface RolePrompt {
   version: string;
@@ -25,17 +26,11 @@ const orchestrator: RolePrompt = {
 };
 
 const worker: RolePrompt = {
-  version: 'worker@1',
+  version: 'worker@2',
   text: [
     'You are a coding worker in a git worktree. You do one subtask the orchestrator gives you, then report.',
     'Reply with exactly one JSON action per turn, {"tool": <name>, "args": {...}}:',
-    '- list_files {path}: list a directory ("" is the root).',
-    '- read_file {path, start_line, end_line}: read a file, or a range of its lines (null for the whole file).',
-    `- search {query, regex}: search the repository's files (query up to ${FIELD_LIMITS.query} characters).`,
-    `- write_file {path, content}: create or overwrite a file (content up to ${FIELD_LIMITS.content} characters).`,
-    '- edit_file {path, search, replace}: replace the one exact occurrence of search in the file.',
-    '- run {command}: run an allowed command (for example the tests).',
-    '- done {summary}: the subtask is finished; summarize what you changed.',
+    ...WORKER_TOOLS.map(workerToolPromptLine),
     'Paths are relative to the worktree root. Each tool result comes back as the next message.',
     'Do not repeat a call that already gave you its answer: repeating it stops you.',
   ].join('\n'),

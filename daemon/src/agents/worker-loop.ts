@@ -5,6 +5,7 @@ import { BudgetMeter, ProgressGuard, RepeatGuard, type GuardStop } from './guard
 import type { ChatTurn } from './ports.js';
 import { recordToolCall, type RoundContext } from './round-context.js';
 import { runStep } from './step-runner.js';
+import { WORKER_TOOL_TABLE, WORKER_TOOLS } from './tools/worker-tools.js';
 import { reviseMessage, toolResultMessage, workerBrief } from './transcript.js';
 
 export interface WorkerSession {
@@ -22,7 +23,7 @@ export interface WorkerSession {
 export type WorkerOutcome = { kind: 'done'; summary: string } | { kind: 'stopped'; stop: GuardStop };
 
 /** Tools that can change the worktree; only after these can the diff have moved. */
-const CHANGING_TOOLS = new Set<WorkerAction['tool']>(['write_file', 'edit_file', 'run']);
+const CHANGING_TOOLS = new Set(WORKER_TOOLS.filter((tool) => WORKER_TOOL_TABLE[tool].writesFiles));
 
 export async function startWorkerSession(ctx: RoundContext, subtask: SubtaskRecord): Promise<WorkerSession> {
   const files: { path: string; text: string }[] = [];

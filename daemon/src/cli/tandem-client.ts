@@ -1,13 +1,13 @@
 // One way for every command to talk to Tandem: the running daemon when there is one, else the same
 // services built in this process. Commands never need to know which; `mode` says, for messages.
 import type { TaskEvent } from '../protocol/events.js';
-import type { ParamsOf, Request, ResultOf } from '../protocol/messages.js';
+import type { Request, ResultOf } from '../protocol/messages.js';
 import type { ProgressEvent } from '../protocol/types.js';
+import type { RequestArgs } from '../client/daemon-client.js';
 import { connectToDaemon, type ConnectOptions } from './daemon-client.js';
 import { InProcessClient } from './in-process-client.js';
 
-/** A request's params (none for a parameterless request), and a signal that cancels it. */
-export type RequestArgs<T> = ParamsOf<T> extends void ? [params?: undefined, signal?: AbortSignal] : [params: ParamsOf<T>, signal?: AbortSignal];
+export type { RequestArgs };
 
 export interface TandemClient {
   readonly mode: 'daemon' | 'in-process';

@@ -27,7 +27,8 @@ export interface AgentFile {
 
 /** One file as the agent left it in the frozen commit. */
 export async function agentFileAt(cwd: string, commit: string, path: string): Promise<AgentFile> {
-  const listed = await gitText(['ls-tree', '-z', commit, '--', path], { cwd });
+  // The path is a file name, never a pattern: an agent's file named `:(top)x` must not be read as pathspec magic.
+  const listed = await gitText(['ls-tree', '-z', commit, '--', path], { cwd, env: { GIT_LITERAL_PATHSPECS: '1' } });
   const mode = listed.split(' ')[0] ?? '';
   if (!listed) return { content: null, executable: false, symlink: false };
   const blob = await gitExec(['cat-file', '--filters', `${commit}:${path}`], { cwd });

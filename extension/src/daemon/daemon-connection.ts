@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { tandemPaths } from '../../../daemon/src/paths.js';
 import type { DaemonLog } from '../daemon-log.js';
 import { daemonEnvironment, readSettings } from '../settings.js';
-import { DaemonClient } from './daemon-client.js';
+import { DaemonClient } from '../../../daemon/src/client/daemon-client.js';
 import { daemonLogFile, launchDaemon, type LaunchFailure } from './daemon-launcher.js';
 import { isProcessAlive, readDiscovery } from './discovery.js';
 import { reconnectDelay, RestartBudget } from './reconnect-backoff.js';
@@ -68,7 +68,7 @@ export class DaemonConnection implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     this.wake?.();
-    this.current?.dispose();
+    this.current?.close();
     this.stateEmitter.dispose();
     this.connectEmitter.dispose();
   }

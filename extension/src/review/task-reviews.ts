@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { TaskEvent } from '../../../daemon/src/protocol/events.js';
 import { TaskGet, TaskList } from '../../../daemon/src/protocol/messages.js';
 import type { TaskDiff, TaskSummary } from '../../../daemon/src/protocol/types.js';
-import type { DaemonClient } from '../daemon/daemon-client.js';
+import type { DaemonClient } from '../../../daemon/src/client/daemon-client.js';
 
 export interface TaskUnderReview {
   summary: TaskSummary;

@@ -1,6 +1,8 @@
 // The tools each role may call, as JSON-schema function definitions that the exported datasets
 // carry in their `tools` field. Args mirror `OrchestratorAction` / `WorkerAction` / `CriticAction` in protocol/types.ts.
-// Kept in one place so the agents' own action schemas can later be pointed here (or this at them).
+// The worker's are derived from its tool table (agents/tools/worker-tools.ts).
+import { exportProperty } from '../../agents/tools/tool-args.js';
+import { WORKER_TOOLS, workerToolEntry } from '../../agents/tools/worker-tools.js';
 import type { Role } from '../../protocol/types.js';
 
 export interface ToolDefinition {
@@ -37,35 +39,14 @@ const orchestratorTools: readonly ToolDefinition[] = [
   }, ['reason']),
 ];
 
-const workerTools: readonly ToolDefinition[] = [
-  tool('list_files', 'List the files under a directory of the worktree.', {
-    path: str('Directory, relative to the repository root; "." for the root.'),
-  }, ['path']),
-  tool('read_file', 'Read a file, optionally only a range of lines.', {
-    path: str('File path, relative to the repository root.'),
-    start_line: { type: 'integer', minimum: 1, description: 'First line to read (1-based).' },
-    end_line: { type: 'integer', minimum: 1, description: 'Last line to read (inclusive).' },
-  }, ['path']),
-  tool('search', 'Search the worktree for text.', {
-    query: str('Text or regular expression to look for.'),
-    regex: { type: 'boolean', description: 'Treat the query as a regular expression.' },
-  }, ['query', 'regex']),
-  tool('write_file', 'Create or overwrite a file with the given content.', {
-    path: str('File path, relative to the repository root.'),
-    content: str('The complete new content of the file.'),
-  }, ['path', 'content']),
-  tool('edit_file', 'Replace one exact occurrence of text in a file.', {
-    path: str('File path, relative to the repository root.'),
-    search: str('The exact text to find.'),
-    replace: str('The text to put in its place.'),
-  }, ['path', 'search', 'replace']),
-  tool('run', 'Run an allowed command (tests, build, linter) in the worktree.', {
-    command: str('The command line to run.'),
-  }, ['command']),
-  tool('done', 'Finish the subtask.', {
-    summary: str('What was changed.'),
-  }, ['summary']),
-];
+// The worker's, from its tool table: the same tools, arguments and words as its grammar and prompt.
+const workerTools: readonly ToolDefinition[] = WORKER_TOOLS.map((name) => {
+  const entry = workerToolEntry(name);
+  const args = Object.entries(entry.args).map(([key, spec]) => ({ key, ...exportProperty(spec) }));
+  const description = entry.does.charAt(0).toUpperCase() + entry.does.slice(1) + '.';
+  const properties = Object.fromEntries(args.map(({ key, schema }) => [key, schema]));
+  return tool(name, description, properties, args.filter((arg) => arg.required).map((arg) => arg.key));
+});
 
 const criticTools: readonly ToolDefinition[] = [
   tool('verdict', "Judge the worker's result: a score and a pass/fail per criterion, with why.", {
