@@ -73,6 +73,11 @@ export class TandemContext implements vscode.Disposable {
       void this.reviews.onEvent(client, event).catch((error: Error) => this.log.info(`review refresh failed: ${error.message}`));
       if (event.type === 'task.state') void this.statusBar.refresh(client).catch(() => {});
     });
+    // Another window, the CLI or this one changed an adapter: the status bar shows the versions in use now.
+    client.onAdaptersChanged((change) => {
+      this.log.info(`adapters: ${change.role} v${change.version ?? 'base'} ${change.change}; active v${change.active ?? 'base'}`);
+      void this.statusBar.refresh(client).catch(() => {});
+    });
     try {
       await client.request(TaskSubscribe, { taskId: '*' });
       await this.settings.connected(client);

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
+import type { AdaptersChanged } from '../../daemon/src/protocol/adapter-evaluation.js';
 import { ErrorCodes } from '../../daemon/src/protocol/errors.js';
 import {
   AdaptersAdd, AdaptersList, ExportRun, ReviewApprove, ReviewOriginal, ReviewReject, SignalsScan, StatsGet, Status, TaskCancel,
@@ -206,11 +207,16 @@ describe('daemon services (real daemon, fixture model, real git repo)', () => {
     assert.ok(reviews.length > 0 && reviews.every((r) => r.verdict === 'reject' && r.reason === reason));
   });
 
-  it('hot-swaps an added adapter: the next step records the new version; a bad adapter file is refused and the daemon keeps serving', async () => {
+  it('hot-swaps an added adapter: the next step records the new version, every window hears of it; a bad adapter file is refused and the daemon keeps serving', async () => {
+    const otherWindow = await connect();
+    const changes: AdaptersChanged[] = [];
+    otherWindow.onAdaptersChanged((change) => changes.push(change));
     // Another seed of the same preset: different weights, the shapes of the loaded base model.
     const fresh = await writeFixtureModel(join(scratch, 'fresh'), { preset: 'tiny', seed: 2 });
     const added = await client.request(AdaptersAdd, { role: 'orchestrator', path: fresh.adapters.orchestrator });
     assert.deepEqual([added.version, added.active], [2, true]);
+    await otherWindow.request(Status); // a round trip: what the daemon sent this client before has arrived
+    assert.deepEqual(changes, [{ role: 'orchestrator', change: 'registered', version: 2, active: 2 }]);
     assert.deepEqual((await client.request(Status)).adapters.orchestrator, { role: 'orchestrator', version: 2, sha256: added.sha256 });
 
     const task = await client.request(TaskStart, { repoPath: repo.repo, prompt: 'Make the answer 43' });
@@ -229,6 +235,8 @@ describe('daemon services (real daemon, fixture model, real git repo)', () => {
     const status = await client.request(Status);
     assert.deepEqual([status.adapters.orchestrator.version, status.adapters.worker.version], [2, 1]);
     assert.equal((await client.request(AdaptersList, { role: 'worker' })).length, 1, 'nothing was registered');
+    await otherWindow.request(Status);
+    assert.equal(changes.length, 1, 'a refused adapter is no news');
   });
 
   it('cancels a task in the middle of a generation: the task is cancelled and the step recorded as cancelled', async () => {

@@ -5,6 +5,7 @@
 // may ever be imported from here. Finding the daemon (discovery file, launch, reconnect) is the caller's.
 import { CancellationTokenSource, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node.js';
 import WebSocket from 'ws';
+import { AdaptersChangedNotification, type AdaptersChanged } from '../protocol/adapter-evaluation.js';
 import type { TaskEvent } from '../protocol/events.js';
 import { ProgressNotification, TaskEventNotification, type ParamsOf, type Request, type ResultOf } from '../protocol/messages.js';
 import type { ProgressEvent } from '../protocol/types.js';
@@ -31,6 +32,7 @@ export class DaemonClient {
   private readonly taskListeners = new Set<Listener<TaskEvent>>();
   private readonly progressListeners = new Set<Listener<ProgressEvent>>();
   private readonly closeListeners = new Set<Listener<void>>();
+  private readonly adapterListeners = new Set<Listener<AdaptersChanged>>();
   private closedValue = false;
 
   private constructor(private readonly connection: MessageConnection, private readonly socket: WebSocket, readonly address: DaemonAddress) {
@@ -38,6 +40,7 @@ export class DaemonClient {
     // suite, the panel host) carries its own copy of vscode-jsonrpc's classes, which must not matter.
     connection.onNotification(TaskEventNotification.method, (event: TaskEvent) => this.taskListeners.forEach((l) => l(event)));
     connection.onNotification(ProgressNotification.method, (event: ProgressEvent) => this.progressListeners.forEach((l) => l(event)));
+    connection.onNotification(AdaptersChangedNotification.method, (change: AdaptersChanged) => this.adapterListeners.forEach((l) => l(change)));
     connection.onClose(() => this.markClosed());
     socket.on('close', () => this.markClosed());
     connection.listen();
@@ -103,6 +106,12 @@ export class DaemonClient {
   onProgress(listener: Listener<ProgressEvent>): () => void {
     this.progressListeners.add(listener);
     return () => this.progressListeners.delete(listener);
+  }
+
+  /** A role's adapters changed (registered, activated, removed, evaluated), by any client. */
+  onAdaptersChanged(listener: Listener<AdaptersChanged>): () => void {
+    this.adapterListeners.add(listener);
+    return () => this.adapterListeners.delete(listener);
   }
 
   onClose(listener: Listener<void>): () => void {
