@@ -27,6 +27,8 @@ export interface StepRow {
   /** Refs of the chat turns the model was given, in order (see turn-refs.ts); equal turns, equal refs. */
   messages: string[];
   action: { tool: string; args: Record<string, unknown> };
+  /** The model's raw output, as generated (a blob hash). */
+  output_hash: string;
   created_at: number;
 }
 
@@ -72,7 +74,7 @@ export class StoreReader {
       tasks: this.db.prepare(`SELECT t.id, t.prompt, t.base_commit, t.base_model_sha, t.created_at, r.path AS repo_path, r.remote AS repo_remote
         FROM tasks t JOIN repos r ON r.id = t.repo_id
         WHERE t.created_at >= :since AND (:repo IS NULL OR t.repo_id = :repo) ORDER BY t.id`),
-      steps: this.db.prepare(`SELECT id, subtask_id, round, role, adapter_version, adapter_sha, prompt_version, messages_json, action_json, state, created_at
+      steps: this.db.prepare(`SELECT id, subtask_id, round, role, adapter_version, adapter_sha, prompt_version, messages_json, output_hash, action_json, state, created_at
         FROM steps WHERE task_id = :task AND role IN ${roleList} ORDER BY id`),
       blob: this.db.prepare('SELECT content FROM blobs WHERE hash = ?').pluck(),
       diffs: this.db.prepare('SELECT id, subtask_id, step_id, round, created_at FROM diffs WHERE task_id = ? ORDER BY id'),
@@ -117,7 +119,7 @@ export class StoreReader {
         id: row.id as number, subtask_id: row.subtask_id as string | null, round: row.round as number, role: row.role as Role,
         adapter_version: row.adapter_version as number | null, adapter_sha: row.adapter_sha as string | null,
         prompt_version: row.prompt_version as string, messages: JSON.parse(row.messages_json as string) as string[],
-        action, created_at: row.created_at as number,
+        action, output_hash: row.output_hash as string, created_at: row.created_at as number,
       });
     }
     return { steps, read: rows.length };
