@@ -45,13 +45,18 @@ export function readStepRecords(dbPath: string, query: StepQuery): StepRecord[] 
       const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), applied(task.id), reader.signals(task.id));
       const units = taskUnits(task, steps, outcome, { turnOf: (ref) => reader.turn(ref), blob: (hash) => reader.blob(hash) });
       const split = splitOf(task.id, query.trainFraction);
+      // A version's first step is the first of its round: a context break can split a round into several units.
+      const seen = new Set<string>();
       for (const unit of units) {
-        unit.provenance.step_ids.forEach((id, index) => {
+        unit.provenance.step_ids.forEach((id) => {
           const step = byId.get(id)!;
+          const version = `${unit.pairKey}@${step.round}`;
+          const first = !seen.has(version);
+          seen.add(version);
           records.push({
             taskId: task.id, stepId: id, role: query.role,
             turns: step.messages.map((ref) => reader.turn(ref)), output: reader.blob(step.output_hash),
-            label: unit.provenance.label, pairKey: unit.pairKey, firstOfVersion: index === 0, split,
+            label: unit.provenance.label, pairKey: unit.pairKey, firstOfVersion: first, split,
           });
         });
       }

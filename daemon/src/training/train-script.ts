@@ -88,6 +88,9 @@ def main():
         fail("missing_packages", f"{error}. Install the pinned packages: pip install -r requirements.txt", 4)
 
     torch.manual_seed(cfg["training"]["seed"])
+    if os.environ.get("TANDEM_TORCH_THREADS"):
+        # A tiny model trains fastest on one thread; a real one wants torch's default (all cores).
+        torch.set_num_threads(int(os.environ["TANDEM_TORCH_THREADS"]))
     base = args.base or cfg["base"]
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     try:
