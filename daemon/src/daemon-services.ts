@@ -13,6 +13,7 @@ import { findOrphanWorktrees } from './workspace/worktree-cleanup.js';
 import { AdapterService } from './services/adapter-service.js';
 import { agentConfigFor } from './services/agent-settings.js';
 import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
+import { EvaluationService } from './services/evaluation-service.js';
 import { recoverInterruptedWork } from './services/interrupted-work.js';
 import { ModelService } from './services/model-service.js';
 import { RepoAllowlists } from './services/repo-allowlists.js';
@@ -55,6 +56,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });
     return { models, scheduler, tasks, review };
   });
+  const evaluations = new EvaluationService({ databasePath: paths.database, adapters, env, runtime: async () => (await engine()).models.runtime });
   if (!inProcess) await engine();
   /** The live tasks, when the engine runs; before it does, no task of this process can be live. */
   const liveTasks = async () => (engine.made() ? (await engine()).tasks : null);
@@ -74,8 +76,15 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     modelsList: async () => (await engine()).models.modelsList(),
     adaptersList: (p) => adapters.list(p?.role),
     adaptersAdd: (p, ctx) => gate.run(() => adapters.add(p.role, p.path, ctx.progress)),
-    adaptersUse: (p) => gate.run(() => adapters.use(p.role, p.version)),
+    adaptersUse: (p) => gate.run(() => {
+      evaluations.checkSwitch(p.role, p.version);
+      return adapters.use(p.role, p.version);
+    }),
     adaptersRemove: (p) => gate.run(() => adapters.remove(p.role, p.version)),
+    adaptersImport: (p, ctx) => gate.run(() => adapters.import(p.role, p.dir, p.activate === true, ctx.progress)),
+    adaptersEvaluate: (p, ctx) => gate.run(() => evaluations.evaluate(p, ctx.progress)),
+    adaptersPromote: (p, ctx) => gate.run(() => evaluations.promote(p, ctx.progress)),
+    adaptersEvaluations: (p) => evaluations.records.evaluations(p?.role),
     taskStart: (p, ctx) => gate.run(async () => (await engine()).tasks.start(p, ctx.clientId)),
     taskCancel: (p) => gate.run(async () => (await engine()).tasks.cancel(p.taskId)),
     taskList: async (p) => (await liveTasks())?.list(p ?? {}) ?? listTasks(store(), p ?? {}),

@@ -4,6 +4,7 @@
 import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc';
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
+import { AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote } from './protocol/adapter-evaluation.js';
 import {
   AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, ExportRun, ModelsList, ProgressNotification, ReviewApprove,
   ReviewOriginal, ReviewReject, SignalsScan, StatsGet, Status, TaskCancel, TaskEventNotification, TaskGet, TaskList,
@@ -20,6 +21,10 @@ export const serviceRequests = {
   adaptersAdd: AdaptersAdd,
   adaptersUse: AdaptersUse,
   adaptersRemove: AdaptersRemove,
+  adaptersImport: AdaptersImport,
+  adaptersEvaluate: AdaptersEvaluate,
+  adaptersPromote: AdaptersPromote,
+  adaptersEvaluations: AdaptersEvaluations,
   taskStart: TaskStart,
   taskCancel: TaskCancel,
   taskList: TaskList,

@@ -2,6 +2,7 @@
 // when there is one, so it hot-swaps the adapter instead of finding its registry changed behind its back.
 import { resolve } from 'node:path';
 import { AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, Status } from '../protocol/messages.js';
+import { AdaptersImport } from '../protocol/adapter-evaluation.js';
 import { ROLES, type AdapterInfo, type Role } from '../protocol/types.js';
 import { tandemPaths } from '../paths.js';
 import { findLocalModel } from '../runtime/local-models.js';
@@ -67,6 +68,27 @@ const add: CliCommand = {
   },
 };
 
+const importPeft: CliCommand = {
+  name: 'adapters import',
+  usage: 'adapters import DIR --role <orchestrator|worker> [--activate] [--json]',
+  summary: "Convert a PEFT LoRA folder (TRL, Unsloth, Axolotl) to GGUF and register it as the role's next version, inactive unless --activate",
+  options: { ...roleOption, activate: { type: 'boolean' } },
+  async run({ values, positionals }) {
+    const json = values.json === true;
+    const role = parseRole(values.role);
+    if (!isRole(role)) return printFailure(json, role, 2);
+    if (positionals.length !== 1) return printFailure(json, 'give one PEFT adapter folder (with adapter_config.json and adapter_model.safetensors)', 2);
+    const activate = values.activate === true;
+    return answer(json, async (client) => {
+      client.onProgress(progressBars());
+      const added = await client.request(AdaptersImport, { role, dir: resolve(positionals[0]!), activate });
+      const next = activate ? 'now active' : `not active: \`tandem eval --role ${role}\`, then \`tandem adapters promote --role ${role} ${added.version}\``;
+      printResult(json, added, () => `Imported ${role} v${added.version} (${next})\n${describe(added)}`);
+      return 0;
+    });
+  },
+};
+
 const list: CliCommand = {
   name: 'adapters list',
   usage: 'adapters list [--role R] [--json]',
@@ -122,4 +144,4 @@ const remove: CliCommand = {
   },
 };
 
-export const adaptersCommands: CliCommand[] = [add, list, use, remove];
+export const adaptersCommands: CliCommand[] = [add, importPeft, list, use, remove];

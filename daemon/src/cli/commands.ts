@@ -2,6 +2,7 @@
 import type { CliCommand } from './command.js';
 import { daemonCommands } from './daemon-commands.js';
 import { demoCommand } from './demo-command.js';
+import { evalCommands } from './eval-commands.js';
 import { exportCommands } from './export-commands.js';
 import { modelsCommands } from './models-commands.js';
 import { runtimeCommands } from './runtime-commands.js';
@@ -14,6 +15,7 @@ export const commands: CliCommand[] = [
   ...daemonCommands,
   ...modelsCommands,
   ...runtimeCommands,
+  ...evalCommands,
   ...storeCommands,
   ...exportCommands,
   ...taskCommands,

@@ -47,8 +47,11 @@ type StoredRegistry = { version: 1; roles: Record<Role, StoredRole> };
 export class AdapterRegistry {
   constructor(private readonly options: AdapterRegistryOptions) {}
 
-  /** Copies the file in as the role's next version, after validating the copy (so what is kept is what was checked), and makes it active. */
-  async add(role: Role, file: string): Promise<RegistryOutcome<AdapterInfo>> {
+  /**
+   * Copies the file in as the role's next version, after validating the copy (so what is kept is what was
+   * checked), and makes it active unless `activate` is false (an import waits for its evaluation).
+   */
+  async add(role: Role, file: string, options: { activate?: boolean } = {}): Promise<RegistryOutcome<AdapterInfo>> {
     if (!ROLES.includes(role)) return fail(ErrorCodes.NotFound, `unknown role "${role}"; use ${ROLES.join(' or ')}`);
     if (!existsSync(file) || !statSync(file).isFile()) return fail(ErrorCodes.BadAdapterFile, `${file}: no such file`);
     const roleDir = join(this.options.adaptersDir, role);
@@ -63,7 +66,7 @@ export class AdapterRegistry {
         return fail(ErrorCodes.BadAdapterFile, `${file} was not added: ${error instanceof Error ? error.message : String(error)}`);
       }
       const sha256 = await sha256File(incoming);
-      return this.commit(role, incoming, { sha256, baseModelSha });
+      return this.commit(role, incoming, { sha256, baseModelSha }, options.activate ?? true);
     } finally {
       rmSync(incoming, { force: true }); // gone already when committed
     }
@@ -107,7 +110,7 @@ export class AdapterRegistry {
     return { ok: true, value: { ...info, active: false } };
   }
 
-  private commit(role: Role, incoming: string, checked: { sha256: string; baseModelSha: string }): RegistryOutcome<AdapterInfo> {
+  private commit(role: Role, incoming: string, checked: { sha256: string; baseModelSha: string }, activate: boolean): RegistryOutcome<AdapterInfo> {
     // Re-read now: another process may have registered a version while this one was validating.
     const registry = this.read();
     const stored = registry.roles[role];
@@ -124,14 +127,14 @@ export class AdapterRegistry {
     renameSync(incoming, target);
     stored.adapters.push(adapter);
     stored.nextVersion = version + 1;
-    stored.active = version;
+    if (activate) stored.active = version;
     try {
       this.write(registry);
     } catch (error) {
       rmSync(target, { force: true });
       throw error;
     }
-    return { ok: true, value: this.info(role, adapter, version) };
+    return { ok: true, value: this.info(role, adapter, stored.active) };
   }
 
   private info(role: Role, adapter: StoredAdapter, active: number | null): AdapterInfo {

@@ -8,6 +8,7 @@ import type { LlamaModel } from 'node-llama-cpp';
 import type { GenerateRequest, GenerateResult, ModelPort } from '../agents/ports.js';
 import { ROLES, type AdapterRef, type ModelInfo, type Role } from '../protocol/types.js';
 import { ActionGrammars } from './action-grammar.js';
+import { ActionScorer } from './action-scoring.js';
 import { sha256File } from './sha256-file.js';
 import { generateOnRole } from './generation.js';
 import { fail, validateAdapterFile, validateBaseModelFile, type BaseModelSummary, type ModelFileError } from './gguf-validate.js';
@@ -127,6 +128,22 @@ export class ModelRuntime implements ModelPort {
     }
     const switched = await this.slots[role].install(next);
     return { ok: true, value: { adapter: next.adapter, switched } };
+  }
+
+  /** A context of its own over the loaded model, for scoring recorded actions with an adapter version (or none). */
+  async scorer(adapter: AdapterVersion | null): Promise<RuntimeResult<ActionScorer>> {
+    if (adapter) {
+      const fits = await validateAdapterFile(adapter.path, this.base);
+      if (!fits.ok) return fits;
+    }
+    try {
+      const scorer = await ActionScorer.create(this.model, adapter?.path ?? null, {
+        contextSize: this.contextOptions.contextSize, threads: this.contextOptions.threads, adapters: this.contextOptions.adapters,
+      });
+      return { ok: true, value: scorer };
+    } catch (error) {
+      return fail('rejected_by_llama', adapter?.path ?? this.base.path, (error as Error).message);
+    }
   }
 
   contextSize(role: Role): number {

@@ -1,6 +1,9 @@
 // The adapter registry behind the protocol: adapters are validated against the chosen base model and,
 // once a runtime is loaded, hot-swapped into it. Without a runtime (a CLI command run in-process) only
 // the registry changes, and the next load picks the active versions up.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { TandemPaths } from '../paths.js';
 import { ErrorCodes } from '../protocol/errors.js';
@@ -9,6 +12,8 @@ import { checkAdapterFits } from '../runtime/adapter-check.js';
 import { AdapterRegistry, type RegistryOutcome } from '../runtime/adapter-registry.js';
 import { modelSha256 } from '../runtime/local-models.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
+import { PeftImportError } from '../runtime/peft-config.js';
+import { convertPeftAdapter } from '../runtime/peft-to-gguf.js';
 import { chooseBaseModel, type BaseModelChoice } from './base-model.js';
 
 export type ChosenBaseModel = BaseModelChoice & { sha256: string };
@@ -25,6 +30,10 @@ export class AdapterService {
       validate: async (adapterPath) => checkAdapterFits(adapterPath, (await this.baseModel()).path),
       baseModelSha: async () => (await this.baseModel()).sha256,
     });
+  }
+
+  get adaptersDir(): string {
+    return this.paths.adapters;
   }
 
   /** The base model adapters must fit, chosen once (and only when something needs it: listing does not). */
@@ -51,6 +60,32 @@ export class AdapterService {
     const added = unwrap(await this.registry.add(role, path));
     await this.install(role, added);
     return added;
+  }
+
+  /**
+   * A PEFT LoRA folder converted to GGUF against the base model, then registered like `add` (the copy is
+   * validated again), inactive unless `activate`. The converted file is temporary: on any error nothing is registered.
+   */
+  async import(role: Role, dir: string, activate: boolean, progress?: (event: ProgressEvent) => void): Promise<AdapterInfo> {
+    const base = await this.baseModel(progress);
+    const scratch = mkdtempSync(join(tmpdir(), 'tandem-import-'));
+    try {
+      const converted = join(scratch, 'adapter.gguf');
+      progress?.({ id: 'adapter-import', title: `Converting ${basename(dir)}`, done: 0, total: 2, unit: 'steps' });
+      try {
+        await convertPeftAdapter(dir, base.path, converted);
+      } catch (error) {
+        if (error instanceof PeftImportError) throw new ResponseError(ErrorCodes.BadAdapterFile, `${dir} was not imported: ${error.message}`, { problem: error.problem });
+        throw error;
+      }
+      progress?.({ id: 'adapter-import', title: `Registering ${basename(dir)}`, done: 1, total: 2, unit: 'steps' });
+      const added = unwrap(await this.registry.add(role, converted, { activate }));
+      progress?.({ id: 'adapter-import', title: `Imported ${role} v${added.version}`, done: 2, total: 2, unit: 'steps', finished: true });
+      if (activate) await this.install(role, added);
+      return added;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
 
   async use(role: Role, version: number | null): Promise<AdapterRef> {

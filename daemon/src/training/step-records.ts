@@ -55,7 +55,7 @@ export function readStepRecords(dbPath: string, query: StepQuery): StepRecord[] 
           seen.add(version);
           records.push({
             taskId: task.id, stepId: id, role: query.role,
-            turns: step.messages.map((ref) => reader.turn(ref)), output: reader.blob(step.output_hash),
+            turns: step.messages.map((ref) => reader.turn(ref)), output: reader.blob(step.output_hash!),
             label: unit.provenance.label, pairKey: unit.pairKey, firstOfVersion: first, split,
           });
         });

@@ -14,7 +14,7 @@ function turn(role: ChatTurn['role'], content: string): string {
 const turnOf = (hash: string) => turns.get(hash)!;
 
 function step(id: number, messages: string[], tool: string, args: Record<string, unknown>): StepRow {
-  return { id, subtask_id: 's', round: 0, role: 'worker', adapter_version: 1, adapter_sha: null, prompt_version: 'v1', messages, action: { tool, args }, output_hash: `out${id}`, created_at: id };
+  return { id, subtask_id: 's', round: 0, role: 'worker', adapter_version: 1, adapter_sha: null, prompt_version: 'v1', messages, action: { tool, args }, created_at: id };
 }
 
 describe('buildConversation', () => {

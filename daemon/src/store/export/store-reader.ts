@@ -27,8 +27,8 @@ export interface StepRow {
   /** Refs of the chat turns the model was given, in order (see turn-refs.ts); equal turns, equal refs. */
   messages: string[];
   action: { tool: string; args: Record<string, unknown> };
-  /** The model's raw output, as generated (a blob hash). */
-  output_hash: string;
+  /** The blob of the text the model generated (evaluation scores it as generated). */
+  output_hash?: string;
   created_at: number;
 }
 
