@@ -3,7 +3,8 @@
 // adapter back. Reads the store directly (read-only, one snapshot), so it works beside a running daemon.
 import { resolve, join } from 'node:path';
 import { tandemPaths } from '../paths.js';
-import { ROLES, type Role } from '../protocol/types.js';
+import { AdaptersEvaluate, AdaptersImport, type EvaluateResult } from '../protocol/adapter-evaluation.js';
+import { ROLES, type AdapterInfo, type Role } from '../protocol/types.js';
 import { chooseBaseModel } from '../services/base-model.js';
 import { ggufFacts, hfBaseMismatch } from '../training/base-match.js';
 import { probePython, resolvePython, setupVenv } from '../training/python-env.js';
@@ -12,7 +13,8 @@ import { readStepRecords } from '../training/step-records.js';
 import { runTraining, TrainingFailed, type TrainResult } from '../training/train-run.js';
 import { LORA_TARGETS, TRAIN_METHODS, writeTrainingWorkspace, type TrainMethod, type WorkspacePlan, type WorkspaceSummary } from '../training/train-workspace.js';
 import type { CliCommand } from './command.js';
-import { printFailure, progressBars } from './command-output.js';
+import { printFailure, printRefusal, progressBars } from './command-output.js';
+import { withTandemClient } from './tandem-client.js';
 
 const usage = 'train --role <orchestrator|worker> --base HF_MODEL [--method sft|dpo|kto] [--out DIR] [--gguf FILE] [--split 0.8] [--min-signal approved|merged] [--steps N] [--lr X] [--rank R] [--alpha A] [--run] [--python PATH] [--threads N] | train --setup [--python PATH] [--index-url URL]';
 
@@ -69,14 +71,40 @@ export const trainCommand: CliCommand = {
       if (error instanceof TrainingFailed) return printFailure(json, `${error.message} (workspace kept: ${summary.dir})`);
       throw error;
     }
-    if (json) {
-      console.log(JSON.stringify({ workspace: summary, training: result }));
-    } else {
+    if (!json) {
       console.log(`Trained ${result.steps} steps in ${result.train_seconds}s on ${result.device}: loss ${fmt(result.loss_first)} -> ${fmt(result.loss_last)}`);
-      if (result.heldout_examples) console.log(`Held-out NLL per answer token (${result.heldout_examples} examples): ${fmt(result.heldout_nll_before)} -> ${fmt(result.heldout_nll_after)}`);
+      if (result.heldout_examples) console.log(`Held-out NLL per answer token in training (${result.heldout_examples} examples): ${fmt(result.heldout_nll_before)} -> ${fmt(result.heldout_nll_after)}`);
       console.log(`PEFT adapter: ${result.adapter_dir}`);
     }
-    return 0;
+    // Back into Tandem as a new inactive version, scored on the same held-out tasks; promotion stays the user's call.
+    return withTandemClient(async (client) => {
+      let imported: AdapterInfo;
+      let evaluation: EvaluateResult;
+      const importStarted = performance.now();
+      try {
+        imported = await client.request(AdaptersImport, { role: plan.role, dir: result.adapter_dir });
+      } catch (error) {
+        return printRefusal(json, error);
+      }
+      const importSeconds = (performance.now() - importStarted) / 1000;
+      try {
+        evaluation = await client.request(AdaptersEvaluate, { role: plan.role, version: imported.version, split: plan.trainFraction });
+      } catch (error) {
+        return printRefusal(json, error);
+      }
+      if (json) {
+        console.log(JSON.stringify({ workspace: summary, training: result, imported, importSeconds, evaluation }));
+        return 0;
+      }
+      const { candidate, against, decision } = evaluation;
+      const name = (version: number | null) => (version === null ? 'the base model' : `v${version}`);
+      console.log(`Imported as ${plan.role} v${imported.version} (inactive).`);
+      console.log(`Held-out NLL/token: ${name(against.version)} ${fmt(against.nllPerToken)}, v${imported.version} ${fmt(candidate.nllPerToken)} (${candidate.nllExamples} examples)`);
+      console.log(`Preference accuracy: ${name(against.version)} ${fmt(against.preferenceAccuracy)}, v${imported.version} ${fmt(candidate.preferenceAccuracy)} (${candidate.preferencePairs} pairs)`);
+      console.log(`Promotion gate: ${decision.allowed ? 'would promote' : 'would not promote'}: ${decision.reason}`);
+      console.log(decision.allowed ? `Promote with: tandem adapters promote --role ${plan.role} ${imported.version}` : '');
+      return 0;
+    });
   },
 };
 

@@ -38,8 +38,8 @@ Copy \`adapter/\` to the machine with Tandem, then:
 
 \`\`\`sh
 tandem adapters import --role ${plan.role} adapter/     # converts PEFT to GGUF, registers it inactive
-tandem eval --role ${plan.role} --version N              # held-out NLL and preference accuracy against the active one
-tandem adapters promote --role ${plan.role} --version N  # what the gate allows; a running daemon hot-swaps it
+tandem eval --role ${plan.role} --adapter N --against base   # held-out NLL and preference accuracy against the active one
+tandem adapters promote --role ${plan.role} N            # if the gate allows; a running daemon hot-swaps it
 \`\`\`
 
 On this machine, \`tandem train --run\` does all of this in one go.
