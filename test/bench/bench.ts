@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   export: () => import('./export.js'),
   runtime: () => import('./runtime.js'),
   agent: () => import('./agent.js'),
+  loop: () => import('./loop.js'),
 };
 
 async function main(): Promise<void> {
