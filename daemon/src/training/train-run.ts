@@ -51,7 +51,7 @@ export async function runTraining(options: RunOptions): Promise<TrainResult> {
   let lastStep = 0;
   let total = options.maxSteps ?? 0;
   const args = [script, ...(options.maxSteps ? ['--max-steps', String(options.maxSteps)] : [])];
-  const env = { ...process.env, PYTHONUNBUFFERED: '1', ...(options.threads ? { OMP_NUM_THREADS: String(options.threads), TANDEM_TORCH_THREADS: String(options.threads) } : {}) };
+  const env = { ...process.env, PYTHONUNBUFFERED: '1', HF_HUB_DISABLE_TELEMETRY: '1', ...(options.threads ? { OMP_NUM_THREADS: String(options.threads), TANDEM_TORCH_THREADS: String(options.threads) } : {}) };
   progress(0, total);
   const code = await runStreaming(options.python, args, (line) => {
     const [tag, ...rest] = line.split(' ');
