@@ -30,7 +30,7 @@ export async function run(): Promise<Record<string, number | string>> {
     await recordFlywheelTasks(home, loaded.value, TASK_PROMPTS).finally(() => loaded.value.dispose());
 
     const trained = await cli('train', '--role', 'orchestrator', '--base', join(INTEROP, 'hf'), '--gguf', env.TANDEM_MODEL, '--split', '0.75',
-      '--steps', '60', '--lr', '3e-3', '--threads', '1', '--run', '--python', python.python, '--out', join(home, 'ws'), '--json');
+      '--steps', '40', '--batch', '4', '--lr', '3e-3', '--threads', '1', '--run', '--python', python.python, '--out', join(home, 'ws'), '--json');
     if (trained.code !== 0) throw new Error(`tandem train failed:\n${trained.stdout}\n${trained.stderr}`);
     const { training, imported, importSeconds, evaluation } = JSON.parse(trained.stdout);
 

@@ -55,7 +55,7 @@ describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
   it('trains, imports, evaluates, hot-swaps, and the new tasks follow the approved behaviour', async () => {
     const train = await home.tandemJson<{ training: TrainResult; imported: AdapterInfo; importSeconds: number; evaluation: EvaluateResult }>(
       'train', '--role', 'orchestrator', '--base', interopFile('hf'), '--gguf', BASE_GGUF, '--split', '0.75',
-      '--steps', '60', '--lr', '3e-3', '--threads', '1', '--run', '--python', python!.python, '--out', join(home.home, 'ws'));
+      '--steps', '40', '--batch', '4', '--lr', '3e-3', '--threads', '1', '--run', '--python', python!.python, '--out', join(home.home, 'ws'));
     assert.equal(train.code, 0, train.stderr);
     const { training, imported, evaluation } = train.json;
     // Training itself: TRL's loss on the approved answers falls by far.

@@ -16,7 +16,7 @@ import type { CliCommand } from './command.js';
 import { printFailure, printRefusal, progressBars } from './command-output.js';
 import { withTandemClient } from './tandem-client.js';
 
-const usage = 'train --role <orchestrator|worker> --base HF_MODEL [--method sft|dpo|kto] [--out DIR] [--gguf FILE] [--split 0.8] [--min-signal approved|merged] [--steps N] [--lr X] [--rank R] [--alpha A] [--run] [--python PATH] [--threads N] | train --setup [--python PATH] [--index-url URL]';
+const usage = 'train --role <orchestrator|worker> --base HF_MODEL [--method sft|dpo|kto] [--out DIR] [--gguf FILE] [--split 0.8] [--min-signal approved|merged] [--steps N] [--lr X] [--rank R] [--alpha A] [--batch N] [--run] [--python PATH] [--threads N] | train --setup [--python PATH] [--index-url URL]';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -27,7 +27,7 @@ export const trainCommand: CliCommand = {
   options: {
     role: { type: 'string' }, base: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' }, gguf: { type: 'string' },
     split: { type: 'string' }, 'min-signal': { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' },
-    rank: { type: 'string' }, alpha: { type: 'string' }, run: { type: 'boolean' }, python: { type: 'string' },
+    rank: { type: 'string' }, alpha: { type: 'string' }, batch: { type: 'string' }, run: { type: 'boolean' }, python: { type: 'string' },
     threads: { type: 'string' }, setup: { type: 'boolean' }, 'index-url': { type: 'string' },
   },
   async run({ values }) {
@@ -139,7 +139,7 @@ async function planFrom(values: Values): Promise<WorkspacePlan | string> {
   const minSignal = str(values['min-signal']) ?? 'approved';
   if (minSignal !== 'approved' && minSignal !== 'merged') return '--min-signal must be approved or merged.';
   const numbers: Record<string, number> = {};
-  for (const [name, fallback] of [['split', 0.8], ['steps', 200], ['lr', method === 'sft' ? 2e-4 : 5e-5], ['rank', 8], ['alpha', 16]] as const) {
+  for (const [name, fallback] of [['split', 0.8], ['steps', 200], ['lr', method === 'sft' ? 2e-4 : 5e-5], ['rank', 8], ['alpha', 16], ['batch', 8]] as const) {
     const value = str(values[name]) === undefined ? fallback : Number(values[name]);
     if (!Number.isFinite(value) || value <= 0) return `--${name} must be a positive number.`;
     numbers[name] = value;
@@ -168,7 +168,7 @@ async function planFrom(values: Values): Promise<WorkspacePlan | string> {
     gguf: { path: ggufPath, facts },
     out: resolve(str(values.out) ?? join(paths.home, 'training', `${role}-${method}-${stamp}`)),
     lora: { r: numbers.rank!, alpha: numbers.alpha!, dropout: 0, target_modules: LORA_TARGETS },
-    training: { learning_rate: numbers.lr!, max_steps: numbers.steps!, batch_size: 8, seed: 1, beta: 0.1, max_length: 4096 },
+    training: { learning_rate: numbers.lr!, max_steps: numbers.steps!, batch_size: numbers.batch!, seed: 1, beta: 0.1, max_length: 4096 },
   };
 }
 
