@@ -11,12 +11,14 @@ import { getTask, listTasks } from './store/task-queries.js';
 import { StoreTrajectoryRecorder } from './store/trajectory-recorder.js';
 import { findOrphanWorktrees } from './workspace/worktree-cleanup.js';
 import { AdapterService } from './services/adapter-service.js';
+import { AgentOptionsHolder } from './services/agent-options.js';
 import { agentConfigFor } from './services/agent-settings.js';
 import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
 import { EvaluationService } from './services/evaluation-service.js';
 import { recoverInterruptedWork } from './services/interrupted-work.js';
 import { ModelService } from './services/model-service.js';
 import { RepoAllowlists } from './services/repo-allowlists.js';
+import { findSandbox, NO_SANDBOX_ADVICE, UNSANDBOXED_ENV } from './agents/tools/command-sandbox.js';
 import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
 import { SettingsService } from './services/settings-service.js';
@@ -38,20 +40,26 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   const env = options.env ?? process.env;
   const store = once(() => openStore(paths.database));
   const recorder = once(() => new StoreTrajectoryRecorder(store()));
-  const adapters = new AdapterService(paths, env);
+  const adapters = new AdapterService(paths, env, (change) => events.announce?.(change));
   const inProcess = options.loadModel === 'when-needed';
   // A CLI command in-process lives seconds: only the daemon scans for merged changes on a schedule.
   const data = new DataService(paths.database, store, say, inProcess ? 0 : signalsScanMinutes(say));
   const gate = new ServiceGate();
   const allowlists = new RepoAllowlists(paths.config, env, say);
-  const settings = new SettingsService(allowlists, paths.models);
+  const sandbox = findSandbox(env);
+  if (sandbox.kind === 'none') say(`allowed commands will be refused: they run only in a sandbox, and ${sandbox.reason}; ${NO_SANDBOX_ADVICE}`);
+  if (sandbox.kind === 'unsandboxed') say(`allowed commands run WITHOUT a sandbox (${UNSANDBOXED_ENV}=1), as you, with everything you can reach`);
+  const agentOptions = new AgentOptionsHolder(env, say);
+  const settings = new SettingsService(allowlists, paths.models, agentOptions);
   const engine = once(async () => {
     const models = await ModelService.start(paths, adapters, say, env);
     const scheduler = new GenerationScheduler(models.runtime);
     const tasks = new TaskService({
       store: store(), recorder: recorder(), models, scheduler, paths, events, log: say,
       agentConfig: agentConfigFor(models.model),
+      agentOptions: () => agentOptions.current,
       allowedCommands: (repoPath) => allowlists.forRepo(repoPath),
+      commandNetwork: (repoPath) => allowlists.networkFor(repoPath),
     });
     const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });
     return { models, scheduler, tasks, review };
@@ -68,6 +76,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     return {
       version: TANDEM_VERSION, pid: process.pid, model: runtime.model, backend: runtime.backend, threads: runtime.threads,
       adapters: runtime.adapters, generating: scheduler.generating, tasksRunning: tasks.running,
+      gpu: await models.runtime.gpuStatus(), warmup: models.runtime.warmUpStatus,
     };
   };
 
@@ -92,6 +101,8 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     reviewOriginal: async (p) => (await engine()).review.original(p.taskId, p.path),
     reviewApprove: (p) => gate.run(async () => (await engine()).review.approve(p)),
     reviewReject: (p, ctx) => gate.run(async () => (await engine()).review.reject(p, ctx.clientId)),
+    reviewHunks: async (p) => (await engine()).review.hunks(p),
+    reviewDropHunk: (p) => gate.run(async () => (await engine()).review.dropHunk(p)),
     exportRun: (p, ctx) => data.exportRun(p, ctx.progress, ctx.token),
     statsGet: () => data.statsGet(),
     signalsScan: (p, ctx) => gate.run(() => data.signalsScan(p ?? {}, ctx.progress)),

@@ -4,7 +4,10 @@
 import { ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc';
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
-import { AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote } from './protocol/adapter-evaluation.js';
+import { ReviewDropHunk, ReviewHunks } from './protocol/review-hunks.js';
+import {
+  AdaptersChangedNotification, AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote,
+} from './protocol/adapter-evaluation.js';
 import {
   AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, ExportRun, ModelsList, ProgressNotification, ReviewApprove,
   ReviewOriginal, ReviewReject, SignalsScan, StatsGet, Status, TaskCancel, TaskEventNotification, TaskGet, TaskList,
@@ -12,6 +15,8 @@ import {
 } from './protocol/messages.js';
 import type { ProgressEvent } from './protocol/types.js';
 import type { TaskEventHub } from './server/task-event-hub.js';
+
+const InvalidParams = -32602;
 
 /** The requests the services answer, one method each; the key is the method's name on Services. */
 export const serviceRequests = {
@@ -32,6 +37,8 @@ export const serviceRequests = {
   reviewOriginal: ReviewOriginal,
   reviewApprove: ReviewApprove,
   reviewReject: ReviewReject,
+  reviewHunks: ReviewHunks,
+  reviewDropHunk: ReviewDropHunk,
   exportRun: ExportRun,
   statsGet: StatsGet,
   signalsScan: SignalsScan,
@@ -63,7 +70,9 @@ export function bindProtocol(connection: MessageConnection, services: ProtocolSe
     on(connection, serviceRequests[name], (params, token) =>
       answer(client, serviceRequests[name].method, () => handle.call(services, params, { clientId: client.clientId, token, progress })));
   }
-  client.hub.attach(client.clientId, (event) => void connection.sendNotification(TaskEventNotification, event).catch(() => undefined));
+  client.hub.attach(client.clientId,
+    (event) => void connection.sendNotification(TaskEventNotification, event).catch(() => undefined),
+    (change) => void connection.sendNotification(AdaptersChangedNotification, change).catch(() => undefined));
   on(connection, TaskSubscribe, (params) => client.hub.subscribe(client.clientId, taskIdOf(params)));
   on(connection, TaskUnsubscribe, (params) => client.hub.unsubscribe(client.clientId, taskIdOf(params)));
   on(connection, DaemonShutdown, () => {
@@ -74,12 +83,20 @@ export function bindProtocol(connection: MessageConnection, services: ProtocolSe
 
 /**
  * Binds by method name, so that params may be absent (clients other than vscode-jsonrpc send none for
- * a parameterless request), by name or as one positional value; absent params arrive as {}.
+ * a parameterless request), by name or as one positional value; absent params arrive as {}. Params
+ * that do not fit the declaration's schema are answered with InvalidParams naming the field, and
+ * the handler never sees them.
  */
 function on<T extends Request<string, any, any>>(connection: MessageConnection, type: T, handle: (params: ParamsOf<T>, token: CancellationToken) => unknown): void {
+  if (typeof type.paramsSchema?.check !== 'function') {
+    throw new Error(`internal: ${type.method} is declared without a params schema (see daemon/src/protocol/README.md).`);
+  }
   connection.onRequest(type.method, (...args: unknown[]) => {
     const token = args.pop() as CancellationToken;
-    return handle((args[0] ?? {}) as ParamsOf<T>, token) as Promise<unknown>;
+    const params = args[0] ?? {};
+    const problem = type.paramsSchema.check(params, '');
+    if (problem) return new ResponseError(InvalidParams, `Invalid params for ${type.method}: ${problem}.`);
+    return handle(params as ParamsOf<T>, token) as Promise<unknown>;
   });
 }
 
@@ -97,7 +114,7 @@ async function answer<R>(client: ClientBinding, method: string, run: () => Promi
 function taskIdOf(params: unknown): string {
   const taskId = (params as { taskId?: unknown } | null)?.taskId;
   if (typeof taskId !== 'string' || taskId === '') {
-    throw new ResponseError(-32602, 'Expected { taskId: string } (a task id, or "*" for every task).');
+    throw new ResponseError(InvalidParams, 'Expected { taskId: string } (a task id, or "*" for every task).');
   }
   return taskId;
 }

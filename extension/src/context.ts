@@ -7,6 +7,7 @@ import { DaemonConnection } from './daemon/daemon-connection.js';
 import { DaemonLog } from './daemon-log.js';
 import { PanelHost } from './panel/panel-host.js';
 import { ChangesTree } from './review/changes-tree.js';
+import { HunkLenses } from './review/hunk-lenses.js';
 import { ORIGINAL_SCHEME, OriginalContentProvider } from './review/original-content.js';
 import { ReviewActions } from './review/review-actions.js';
 import { TaskReviews } from './review/task-reviews.js';
@@ -18,6 +19,7 @@ export class TandemContext implements vscode.Disposable {
   readonly connection: DaemonConnection;
   readonly reviews: TaskReviews;
   readonly review: ReviewActions;
+  readonly hunkLenses: HunkLenses;
   readonly panel: PanelHost;
   readonly statusBar: StatusBar;
   readonly settings: SettingsSync;
@@ -28,8 +30,9 @@ export class TandemContext implements vscode.Disposable {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.connection = new DaemonConnection(extension.extensionUri.fsPath, this.log);
-    this.reviews = new TaskReviews(extension.workspaceState);
+    this.reviews = new TaskReviews();
     this.review = new ReviewActions(this.connection, this.reviews);
+    this.hunkLenses = new HunkLenses(this.connection, this.reviews);
     this.panel = new PanelHost(extension.extensionUri, this.connection);
     this.statusBar = new StatusBar(this.connection);
     this.settings = new SettingsSync(this.connection, this.log);
@@ -37,6 +40,14 @@ export class TandemContext implements vscode.Disposable {
       this.panel, this.statusBar, this.settings, this.reviews, this.connection, this.log, this.eventEmitter,
       vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, new OriginalContentProvider(this.connection)),
       vscode.window.createTreeView('tandem.changes', { treeDataProvider: new ChangesTree(this.reviews), showCollapseAll: true }),
+      this.hunkLenses,
+      vscode.languages.registerCodeLensProvider({ scheme: 'file' }, this.hunkLenses),
+      vscode.workspace.onDidSaveTextDocument(() => this.hunkLenses.refresh()),
+      // The diff editor's title buttons show only on a review's files: their worktree paths, as a context key.
+      this.reviews.onDidChange(() => {
+        this.hunkLenses.refresh();
+        void vscode.commands.executeCommand('setContext', 'tandem.reviewPaths', this.reviews.worktreePaths());
+      }),
       this.connection.onDidChangeState(() => this.statusBar.render()),
       this.connection.onDidConnect((client) => void this.connected(client)),
     );

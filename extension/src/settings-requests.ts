@@ -6,7 +6,7 @@ import { ROLES, type Role } from '../../daemon/src/protocol/types.js';
 import type { TandemSettings } from './settings.js';
 
 /** The settings a running daemon uses; the others are the extension's own or read at launch only. */
-export type DaemonFacingSettings = Pick<TandemSettings, 'model' | 'threads' | 'adapters' | 'allowedCommands'>;
+export type DaemonFacingSettings = Pick<TandemSettings, 'model' | 'threads' | 'adapters' | 'allowedCommands'> & Partial<Pick<TandemSettings, 'critic' | 'attempts'>>;
 
 export type SettingsRequest =
   | { kind: 'settings'; params: SettingsUpdate }
@@ -31,6 +31,11 @@ export function settingsRequests(sent: DaemonFacingSettings | null, now: DaemonF
   if (all || now.model !== sent.model) model.model = now.model;
   if (all || now.threads !== sent.threads) model.threads = now.threads;
   if (Object.keys(model).length) requests.push({ kind: 'settings', params: model });
+  // The agents' switches go on their own: a daemon too old to know them ignores them without refusing the model's.
+  const agents: SettingsUpdate = {};
+  if (now.critic !== undefined && (all || now.critic !== sent.critic)) agents.critic = now.critic;
+  if (now.attempts !== undefined && (all || now.attempts !== sent.attempts)) agents.attempts = now.attempts;
+  if (Object.keys(agents).length) requests.push({ kind: 'settings', params: agents });
   // An unpinned role keeps the daemon's active adapter: there is nothing to send for it.
   for (const role of ROLES) {
     const version = now.adapters[role];

@@ -41,8 +41,8 @@ export class SettingsSync implements vscode.Disposable {
 
   private push(client: DaemonClient, on: 'connect' | 'change'): Promise<void> {
     this.queue = this.queue.then(async () => {
-      const { model, threads, adapters, allowedCommands } = readSettings();
-      const now = { model, threads, adapters, allowedCommands };
+      const { model, threads, adapters, allowedCommands, critic, attempts } = readSettings();
+      const now = { model, threads, adapters, allowedCommands, critic, attempts };
       const requests = settingsRequests(this.sent, now, on);
       this.sent = now;
       const outcomes = await Promise.all(requests.map((request) => this.send(client, request)));

@@ -8,6 +8,8 @@ export interface TandemSettings {
   model: string;
   threads: number;
   adapters: Record<Role, number | null>;
+  critic: boolean;
+  attempts: number;
   allowedCommands: Record<string, string[]>;
   exportFormat: ExportFormat;
   exportRole: Role | 'all';
@@ -24,7 +26,10 @@ export function readSettings(): TandemSettings {
     adapters: {
       orchestrator: config.get<number | null>('adapters.orchestrator', null),
       worker: config.get<number | null>('adapters.worker', null),
+      critic: config.get<number | null>('adapters.critic', null),
     },
+    critic: config.get<boolean>('critic', false),
+    attempts: config.get<number>('attempts', 1),
     allowedCommands: config.get<Record<string, string[]>>('allowedCommands', {}),
     exportFormat: config.get<ExportFormat>('export.format', 'openai-sft'),
     exportRole: config.get<Role | 'all'>('export.role', 'all'),

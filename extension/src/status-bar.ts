@@ -1,4 +1,5 @@
-// The status bar item: daemon state, model, each role's adapter version, a spinner while generating.
+// The status bar item: daemon state, model, each role's adapter version, a spinner while generating,
+// and while the daemon warms the model up after loading, what it is doing ("preparing GPU kernels").
 import * as vscode from 'vscode';
 import type { TaskEvent } from '../../daemon/src/protocol/events.js';
 import { Status, type DaemonStatus } from '../../daemon/src/protocol/messages.js';
@@ -11,6 +12,8 @@ export class StatusBar implements vscode.Disposable {
   private status: DaemonStatus | null = null;
   /** Steps generating right now, by stepKey: several tasks may run at once. */
   private readonly generating = new Map<string, string>(); // stepKey -> taskId
+  /** Asks again while the daemon warms up: no event says when it is done. */
+  private warmupPoll: NodeJS.Timeout | undefined;
 
   constructor(private readonly connection: DaemonConnection) {
     this.item.name = 'Tandem';
@@ -22,6 +25,10 @@ export class StatusBar implements vscode.Disposable {
   async refresh(client: DaemonClient): Promise<void> {
     this.status = await client.request(Status);
     this.render();
+    clearTimeout(this.warmupPoll);
+    if (this.status.warmup?.state === 'preparing') {
+      this.warmupPoll = setTimeout(() => void this.refresh(client).catch(() => undefined), WARMUP_POLL_MS);
+    }
   }
 
   onEvent(event: TaskEvent): void {
@@ -51,17 +58,22 @@ export class StatusBar implements vscode.Disposable {
     const status = this.status;
     const busy = this.generating.size > 0 || status?.generating === true;
     const adapters = status ? ROLES.map((role) => `${short(role)} ${version(status.adapters[role])}`).join(' · ') : '';
-    this.item.text = `${busy ? '$(sync~spin)' : '$(hubot)'} Tandem${status?.model ? `: ${status.model.name}` : ''}${adapters ? ` · ${adapters}` : ''}`;
+    this.item.text = status?.warmup?.state === 'preparing'
+      ? `$(loading~spin) Tandem: ${status.warmup.label}…`
+      : `${busy ? '$(sync~spin)' : '$(hubot)'} Tandem${status?.model ? `: ${status.model.name}` : ''}${adapters ? ` · ${adapters}` : ''}`;
     this.item.tooltip = status ? tooltip(status, busy) : 'Tandem daemon connected';
   }
 
   dispose(): void {
+    clearTimeout(this.warmupPoll);
     this.item.dispose();
   }
 }
 
+const WARMUP_POLL_MS = 1000;
+
 function short(role: Role): string {
-  return role === 'orchestrator' ? 'orch' : 'worker';
+  return role === 'orchestrator' ? 'orch' : role;
 }
 
 function version(adapter: AdapterRef | undefined): string {
@@ -74,9 +86,21 @@ function tooltip(status: DaemonStatus, busy: boolean): vscode.MarkdownString {
     '',
     `Model: ${status.model ? `${status.model.name}${status.model.fixture ? ' (test fixture: output means nothing)' : ''}` : 'none loaded'}`,
     `Backend: ${status.backend}, ${status.threads} threads · tasks running: ${status.tasksRunning}`,
+    ...gpuTooltip(status),
     ...ROLES.map((role) => `${role}: adapter ${version(status.adapters[role])}${status.adapters[role]?.sha256 ? ` (${status.adapters[role].sha256!.slice(0, 12)})` : ''}`),
     '',
     'Click to open the Tandem panel.',
   ];
   return new vscode.MarkdownString(lines.join('  \n'));
+}
+
+/** Where the model runs on the GPU, or why it does not and the fix; the warm-up once it is done. */
+function gpuTooltip(status: DaemonStatus): string[] {
+  const { gpu, warmup } = status;
+  const lines: string[] = [];
+  if (gpu?.devices.length) lines.push(`GPU: ${gpu.devices.join(', ')} · ${gpu.layersOffloaded}/${gpu.layersTotal} layers${gpu.vram ? ` · VRAM ${gpu.vram.usedMb}/${gpu.vram.totalMb} MiB` : ''}`);
+  if (gpu?.notUsed) lines.push(`GPU not used: ${gpu.notUsed.message}${gpu.notUsed.fix ? ` Fix: ${gpu.notUsed.fix}` : ''}`);
+  if (warmup?.state === 'ready') lines.push(`Warm-up (${warmup.label}): ${warmup.ms} ms`);
+  if (warmup?.state === 'failed') lines.push(`Warm-up failed: ${warmup.error}`);
+  return lines;
 }

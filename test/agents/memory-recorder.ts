@@ -1,5 +1,5 @@
 // An in-memory TrajectoryRecorder for the loop's unit tests; it also reads back what it holds.
-import type { StepInput, TrajectoryRecorder } from '../../daemon/src/agents/ports.js';
+import type { AttemptRecord, StepInput, TrajectoryRecorder } from '../../daemon/src/agents/ports.js';
 import type { StopReason, SubtaskRecord, TaskDiff, TaskState, ToolCallRecord } from '../../daemon/src/protocol/types.js';
 import type { ProbeStep, RecordProbe } from './harness.js';
 
@@ -9,6 +9,7 @@ export class MemoryRecorder implements TrajectoryRecorder, RecordProbe {
   private readonly tasks = new Map<string, TaskRow>();
   private readonly roundRows: { taskId: string; round: number; feedback: string | null }[] = [];
   private readonly subtaskRows: (SubtaskRecord & { seq: number })[] = [];
+  readonly attemptRows: AttemptRecord[] = [];
   private readonly stepRows: (ProbeStep & { taskId: string })[] = [];
   private readonly diffRows: { taskId: string; subtaskId: string | null; stepId: number | null; patchId: string; unified: string }[] = [];
 
@@ -44,6 +45,11 @@ export class MemoryRecorder implements TrajectoryRecorder, RecordProbe {
       messages: step.messages.map((m) => ({ ...m })), action: step.action, state: step.state, toolCalls: [],
     });
     return id;
+  }
+
+  recordAttempt(attempt: AttemptRecord): void {
+    if (!this.subtaskRows.some((s) => s.id === attempt.subtaskId)) throw new Error(`no subtask ${attempt.subtaskId}`);
+    this.attemptRows.push({ ...attempt });
   }
 
   recordToolCall(stepId: number, call: ToolCallRecord): void {

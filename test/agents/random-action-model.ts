@@ -3,6 +3,7 @@
 // random-weight model constrained by that grammar can emit (plus, now and then, a cut-off generation).
 import type { GenerateRequest, GenerateResult, ModelPort } from '../../daemon/src/agents/ports.js';
 import type { Role } from '../../daemon/src/protocol/types.js';
+import type { RoleContextSizes } from './scripted-model.js';
 
 type Schema = Record<string, unknown>;
 
@@ -24,14 +25,14 @@ export class RandomActionModel implements ModelPort {
    */
   constructor(
     seed: number,
-    private readonly contextSizes: Record<Role, number> = { orchestrator: 4096, worker: 4096 },
+    private readonly contextSizes: RoleContextSizes = { orchestrator: 4096, worker: 4096 },
     private readonly endings = 1,
   ) {
     this.state = seed >>> 0 || 1;
   }
 
   contextSize(role: Role): number {
-    return this.contextSizes[role];
+    return this.contextSizes[role] ?? this.contextSizes.orchestrator;
   }
 
   countTokens(text: string): number {

@@ -6,7 +6,7 @@ import type { ToolExecutor } from '../../daemon/src/agents/ports.js';
 import type { TaskEvent } from '../../daemon/src/protocol/events.js';
 import type { Role } from '../../daemon/src/protocol/types.js';
 import type { AgentHarness, HarnessFactory } from './harness.js';
-import { ScriptedModel, type Script } from './scripted-model.js';
+import { ScriptedModel, type RoleContextSizes, type RoleScripts } from './scripted-model.js';
 
 export const SAMPLE_FILES: Record<string, string> = {
   'README.md': '# Sample\nA sample repository for agent scenarios.\n',
@@ -27,10 +27,10 @@ export interface ScenarioRun {
 export interface ScenarioSetup {
   factory: HarnessFactory;
   taskId: string;
-  scripts: Record<Role, Script>;
+  scripts: RoleScripts;
   files?: Record<string, string>;
   config?: Partial<AgentConfig>;
-  contextSizes?: Record<Role, number>;
+  contextSizes?: RoleContextSizes;
   /** Called with each event and the run's abort controller, to cancel at a chosen point. */
   onEvent?: (event: TaskEvent, controller: AbortController) => void;
   /** Wraps the harness's tools, to inject a failing tool. */

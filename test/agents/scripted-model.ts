@@ -14,20 +14,25 @@ export type Scripted =
 
 export type Script = Scripted[] | ((call: number, request: GenerateRequest) => Scripted);
 
+/** A script per role; a scenario without a critic need not name one. */
+export type RoleScripts = Record<'orchestrator' | 'worker', Script> & { critic?: Script };
+/** Context sizes per role; the critic's is the orchestrator's when absent. */
+export type RoleContextSizes = Record<'orchestrator' | 'worker', number> & { critic?: number };
+
 export const act = (tool: string, args: Record<string, unknown> = {}): Scripted => ({ act: { tool, args } });
 
 export class ScriptedModel implements ModelPort {
   readonly baseModelSha = 'scripted-model';
   readonly requests: GenerateRequest[] = [];
-  private readonly calls: Record<Role, number> = { orchestrator: 0, worker: 0 };
+  private readonly calls: Record<Role, number> = { orchestrator: 0, worker: 0, critic: 0 };
 
   constructor(
-    private readonly scripts: Record<Role, Script>,
-    private readonly contextSizes: Record<Role, number> = { orchestrator: 32_768, worker: 32_768 },
+    private readonly scripts: RoleScripts,
+    private readonly contextSizes: RoleContextSizes = { orchestrator: 32_768, worker: 32_768 },
   ) {}
 
   contextSize(role: Role): number {
-    return this.contextSizes[role];
+    return this.contextSizes[role] ?? this.contextSizes.orchestrator;
   }
 
   countTokens(text: string): number {
@@ -43,6 +48,7 @@ export class ScriptedModel implements ModelPort {
     this.requests.push({ ...request, messages: request.messages.map((m) => ({ ...m })) });
     const call = this.calls[request.role]++;
     const script = this.scripts[request.role];
+    if (!script) throw new Error(`the scenario has no ${request.role} script`);
     const entry = typeof script === 'function' ? script(call, request) : script[call];
     if (!entry) throw new Error(`the ${request.role} script has no entry ${call}`);
     const tokensIn = request.messages.reduce((n, m) => n + this.countTokens(m.content), 0);

@@ -97,6 +97,7 @@ export class NoopRecorder implements TrajectoryRecorder {
     return ++this.steps;
   }
   recordToolCall(): void {}
+  recordAttempt(): void {}
   recordDiff(): number {
     return ++this.diffs;
   }

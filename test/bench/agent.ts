@@ -6,6 +6,8 @@
 // - prefix_reuse: share of orchestrator prompt tokens, after a task's first step, already in the KV cache.
 // - record_overhead: steps/s with the store over steps/s with a recorder that keeps nothing, the same
 //   tasks and seeds, runs interleaved (target >= 0.95); record_ms_per_step is the store's time per step.
+// - critic_cost_*, attempts3_cost_*: the critic, and the critic with 3 attempts per subtask, as ratios
+//   of time and evaluated tokens to the single-attempt loop (agent-signals.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +18,15 @@ import { ProgressBar } from '../../daemon/src/cli/progress-bar.js';
 import type { FixturePreset } from '../../daemon/src/runtime/fixture-presets.js';
 import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { loadFixtureRuntime } from '../support/fixture-runtime.js';
+import type { RealVocab } from '../support/real-vocab.js';
 import { makeSite, taskOnSite, type HarnessSite } from '../integration/support/git-store-harness.js';
+import { signalCosts, SIGNAL_RUNS } from './agent-signals.js';
 import { median, NoopRecorder, orchestratorPrefixReuse, roleSwitches, TimedModel, timedRecorder, type TimedCall } from './agent-timing.js';
 
 const TASKS = Number(process.env.TANDEM_BENCH_AGENT_TASKS ?? 20); // each run with and without the store
 const PRESET = (process.env.TANDEM_BENCH_AGENT_PRESET ?? 'tiny') as FixturePreset;
+// `qwen2`: the fixture around Qwen2's real tokenizer and chat template (151,936 tokens) instead of the toy one.
+const VOCAB = (process.env.TANDEM_BENCH_AGENT_VOCAB ?? 'toy') as 'toy' | RealVocab;
 const FIXTURE_SEED = 3; // the agents fuzz's: its random orchestrator delegates now and then
 
 const REPO: Record<string, string> = {
@@ -45,13 +51,14 @@ interface RunTotals { steps: number; seconds: number; cpuSeconds: number }
 export async function run(): Promise<Record<string, number | string>> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-agent-'));
   const bar = new ProgressBar();
-  const total = 1 + 2 * TASKS;
+  const total = 1 + 2 * TASKS + SIGNAL_RUNS;
   let done = 0;
   const tick = () => bar.update({ id: 'bench-agent', title: 'agent bench: tasks', done: ++done, total, unit: 'records', finished: done === total });
   let site: HarnessSite | null = null;
   let runtime: ModelRuntime | null = null;
   try {
-    runtime = await loadFixtureRuntime(join(dir, 'model'), { preset: PRESET, seed: FIXTURE_SEED });
+    // The context the daemon gives each role: the model's trained one, up to 4096 (the fixture is trained on 4096).
+    runtime = await loadFixtureRuntime(join(dir, 'model'), { preset: PRESET, seed: FIXTURE_SEED, vocab: VOCAB, contextSize: 4096 });
     site = makeSite(REPO);
     const model = new TimedModel(runtime);
     const storeTime = { ms: 0 };
@@ -97,11 +104,13 @@ export async function run(): Promise<Record<string, number | string>> {
       if (!storeFirst) await runOne(index, withStore, store);
     }
 
+    const signals = await signalCosts(runtime, site, configFor, tick);
     const switches = roleSwitches(model.calls);
     const storeRate = store.steps / store.seconds;
     const noopRate = noop.steps / noop.seconds;
     return {
       preset: PRESET,
+      vocab: VOCAB,
       tasks: TASKS,
       steps_with_store: store.steps,
       steps_without_store: noop.steps,
@@ -114,6 +123,7 @@ export async function run(): Promise<Record<string, number | string>> {
       record_ms_per_step: round(storeTime.ms / Math.max(1, store.steps)),
       record_overhead: round(storeRate / noopRate),
       record_overhead_cpu: round((store.steps / store.cpuSeconds) / (noop.steps / noop.cpuSeconds)),
+      ...signals,
     };
   } finally {
     await runtime?.dispose();

@@ -7,8 +7,11 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   store: () => import('./store.js'),
   export: () => import('./export.js'),
   runtime: () => import('./runtime.js'),
+  gpu: () => import('./gpu.js'),
   agent: () => import('./agent.js'),
   loop: () => import('./loop.js'),
+  redaction: () => import('./redaction.js'),
+  adapters: () => import('./adapters.js'),
 };
 
 async function main(): Promise<void> {

@@ -1,5 +1,7 @@
 // Memory of the two designs, each measured in a child process of its own so neither pollutes the other:
-// one model with two role contexts (Tandem's way) against two separately loaded models.
+// one model with two role contexts (Tandem's way) against two separately loaded models. On a GPU the
+// model and contexts live in VRAM, which the process's RSS does not show: there, VRAM used is measured
+// (node-llama-cpp's VRAM state); on the CPU, RSS.
 import { fork } from 'node:child_process';
 import { copyFile } from 'node:fs/promises';
 import { LlamaChat } from 'node-llama-cpp';
@@ -11,7 +13,7 @@ import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { chooseThreads } from '../../daemon/src/runtime/thread-count.js';
 
 export type MemoryDesign = 'two-roles' | 'two-models';
-export interface MemoryFigures { baselineMb: number; loadedMb: number }
+export interface MemoryFigures { baselineMb: number; loadedMb: number; source: 'vram' | 'rss' }
 
 const CHILD_ENV = 'TANDEM_BENCH_MEMORY';
 const SCHEMA = { type: 'object', properties: { tool: { enum: ['a', 'b'] } } };
@@ -39,7 +41,9 @@ export async function runMemoryChildIfAsked(): Promise<void> {
   if (!job) return;
   const { design, files, second, contextSize } = JSON.parse(job) as { design: MemoryDesign; files: FixtureFiles; second: string; contextSize: number };
   const backend = await startLlama(chooseThreads().threads);
-  const baselineMb = rssMb();
+  const source = backend.backend === 'cpu' || (await backend.llama.getGpuDeviceNames()).length === 0 ? 'rss' : 'vram';
+  const usedMb = async () => (source === 'vram' ? (await backend.llama.getVramState()).used / 1024 / 1024 : rssMb());
+  const baselineMb = await usedMb();
   if (design === 'two-roles') {
     const loaded = await ModelRuntime.load({
       modelPath: files.modelPath, contextSize, backend, modelSha256: 'bench',
@@ -61,6 +65,6 @@ export async function runMemoryChildIfAsked(): Promise<void> {
       kept.push(chat);
     }
   }
-  process.send!({ baselineMb, loadedMb: rssMb() } satisfies MemoryFigures, () => process.exit(0));
+  process.send!({ baselineMb, loadedMb: await usedMb(), source } satisfies MemoryFigures, () => process.exit(0));
   await new Promise(() => undefined);
 }

@@ -2,7 +2,8 @@
 // swap vs reload: switching role by using the other, already-made context, against disposing the model
 // and loading it again with the other adapter (both measured up to the first token); memory of one model
 // with two role contexts against two models; runtime generation speed against a plain node-llama-cpp
-// loop; and how much of a second orchestrator turn's prompt the role's KV cache already held.
+// loop; how much of a second orchestrator turn's prompt the role's KV cache already held; and what the
+// worker's action grammar costs per token on the Qwen2 vocabulary (runtime-grammar.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,11 @@ import { ProgressBar } from '../../daemon/src/cli/progress-bar.js';
 import type { Role } from '../../daemon/src/protocol/types.js';
 import { toChatHistory } from '../../daemon/src/runtime/chat-history.js';
 import { writeFixtureModel, type FixtureFiles } from '../../daemon/src/runtime/fixture-model.js';
+import { FIXTURE_PRESETS, type FixturePreset } from '../../daemon/src/runtime/fixture-presets.js';
 import { startLlama, type LlamaBackend } from '../../daemon/src/runtime/llama-backend.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { chooseThreads } from '../../daemon/src/runtime/thread-count.js';
+import { grammarCost } from './runtime-grammar.js';
 import { measureInChild, runMemoryChildIfAsked } from './runtime-memory.js';
 
 const CONTEXT_SIZE = 2048;
@@ -34,16 +37,17 @@ const SYSTEM = [
 ].join('\n');
 const PROMPT: ChatTurn[] = [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Add a --verbose flag to the CLI and log each step.' }];
 
-const steps = ['fixture', 'load', 'swap', 'reload', 'speed', 'prefix', 'memory: two roles', 'memory: two models'];
+const steps = ['fixture', 'load', 'swap', 'reload', 'speed', 'prefix', 'grammar on the Qwen2 vocabulary', 'memory: two roles', 'memory: two models'];
 const bar = new ProgressBar();
 const progress = (done: number) => bar.update({ id: 'bench-runtime', title: `runtime bench: ${steps[Math.min(done, steps.length - 1)]}`, done, total: steps.length, unit: 'steps', finished: done === steps.length });
 
-export async function run(): Promise<Record<string, number | string>> {
+/** `--preset tiny|bench|large` (default bench); the gpu bench passes the fixture it already wrote. */
+export async function run(options: { preset?: FixturePreset; files?: FixtureFiles } = {}): Promise<Record<string, number | string>> {
   await runMemoryChildIfAsked(); // in a memory child this reports and exits; it never returns there
   const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-runtime-'));
   try {
     progress(0);
-    const files = await writeFixtureModel(dir, { preset: 'bench', seed: 1 });
+    const files = options.files ?? await writeFixtureModel(dir, { preset: options.preset ?? presetArgument('bench'), seed: 1 });
     progress(1);
     const backend = await startLlama(chooseThreads().threads);
     const loaded = await ModelRuntime.load({ modelPath: files.modelPath, contextSize: CONTEXT_SIZE, backend, adapters: adapterVersions(files) });
@@ -74,12 +78,14 @@ export async function run(): Promise<Record<string, number | string>> {
     progress(6);
     const status = runtime.status();
     await runtime.dispose();
+    const grammar = await grammarCost(backend, PROMPT);
+    progress(7);
     await backend.llama.dispose();
 
     const roles = await measureInChild('two-roles', files, CONTEXT_SIZE);
-    progress(7);
-    const models = await measureInChild('two-models', files, CONTEXT_SIZE);
     progress(8);
+    const models = await measureInChild('two-models', files, CONTEXT_SIZE);
+    progress(9);
 
     const swap = median(swaps);
     const reload = median(reloads);
@@ -95,18 +101,29 @@ export async function run(): Promise<Record<string, number | string>> {
       swap_ms_median: round(swap),
       reload_ms_median: round(reload),
       swap_vs_reload: round(reload / swap),
-      rss_baseline_mb: round(roles.baselineMb),
-      rss_two_roles_mb: round(rolesMb),
-      rss_two_models_mb: round(modelsMb),
+      memory_source: roles.source, // vram on a GPU, rss on the CPU
+      [`${roles.source}_baseline_mb`]: round(roles.baselineMb),
+      [`${roles.source}_two_roles_mb`]: round(rolesMb),
+      [`${roles.source}_two_models_mb`]: round(modelsMb),
       memory_ratio: round(rolesMb / modelsMb, 3),
       tokens_per_s_raw: round(raw),
       tokens_per_s_runtime: round(viaRuntime),
       runtime_vs_raw: round(viaRuntime / raw, 3),
       prefix_reuse: round(second.tokensReused / second.tokensIn, 3),
+      ...grammar,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The value of `--preset NAME` on the command line, if any. */
+export function presetArgument(fallback: FixturePreset): FixturePreset {
+  const at = process.argv.indexOf('--preset');
+  const value = at >= 0 ? process.argv[at + 1] : undefined;
+  if (value === undefined) return fallback;
+  if (!FIXTURE_PRESETS.includes(value as FixturePreset)) throw new Error(`--preset must be one of ${FIXTURE_PRESETS.join(', ')} (got ${value})`);
+  return value as FixturePreset;
 }
 
 /** The naive way to switch role: dispose the model, load it again with the other adapter, evaluate the prompt. */

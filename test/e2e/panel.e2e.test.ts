@@ -45,7 +45,7 @@ describe('Tandem in the browser (code-server + chromium)', function () {
     server = await startCodeServer({ tools, stateDir: join(stateDir, 'code-server'), smokeTestDriver: true, env: { TANDEM_HOME: tandemHome } });
     browser = await launchBrowser(join(stateDir, 'chromium'));
     page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(workbenchUrl({ origin: server.origin, port: server.port, folder: workspace, extensionDevelopmentPath: repoRoot }));
+    await page.goto(workbenchUrl({ origin: server.origin, port: server.port, folder: workspace, extensionDevelopmentPath: repoRoot }), { timeout: 180_000 });
     await page.locator('.monaco-workbench').waitFor();
     // The status bar item appears once the extension is active: its commands are in the palette from then on.
     await page.locator('.statusbar-item', { hasText: 'Tandem' }).first().waitFor({ timeout: 120_000 });

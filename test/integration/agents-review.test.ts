@@ -55,7 +55,7 @@ describe('agents: a scripted task approved over a conflicting user edit', () => 
     const reviews: FileReview[] = [{ path: 'src/greet.ts', verdict: 'approve' }, { path: 'NOTES.md', verdict: 'approve' }];
     const reviewer = new ReviewRecorder(site.store);
     for (const review of reviews) reviewer.recordReview(run.taskId, run.result.diffId!, review);
-    const { result, applied } = await applyApproved(task, reviews, { expectedPatchId: run.result.diff!.patchId });
+    const { result, applied } = await applyApproved(task, reviews, { agentCommit: run.result.diff!.agentCommit! });
     reviewer.recordApplied({ taskId: run.taskId, diffId: run.result.diffId!, patchId: applied.patchId, unifiedDiff: applied.unified, commitSha: result.commit });
 
     assert.deepEqual(result.conflicts.map((c) => c.path), ['src/greet.ts']);

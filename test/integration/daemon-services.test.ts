@@ -70,6 +70,16 @@ describe('daemon services (real daemon, fixture model, real git repo)', () => {
     }
   });
 
+  it('warms the model up after loading and says why no GPU is used', async () => {
+    let status = await client.request(Status);
+    // The warm-up runs in the background; a few fixture-model tokens, so this loop is short.
+    while (status.warmup?.state === 'preparing') status = await client.request(Status);
+    assert.equal(status.warmup?.state, 'ready');
+    assert.equal(status.warmup?.label, 'warming up the model on the CPU');
+    assert.equal(status.gpu?.backend, 'cpu');
+    assert.ok(status.gpu?.notUsed?.message, 'the CPU backend comes with its reason');
+  });
+
   it('refuses a task on a folder that is not a git repository, and leaves nothing behind', async () => {
     const plain = join(scratch, 'not-a-repo');
     mkdirSync(plain);

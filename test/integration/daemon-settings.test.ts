@@ -10,12 +10,14 @@ import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-
 import { DaemonSettings } from '../../daemon/src/protocol/daemon-settings.js';
 import { Status } from '../../daemon/src/protocol/messages.js';
 import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
+import { AgentOptionsHolder } from '../../daemon/src/services/agent-options.js';
 import { RepoAllowlists } from '../../daemon/src/services/repo-allowlists.js';
 import { SettingsService } from '../../daemon/src/services/settings-service.js';
 import { PROTOCOL_NAME } from '../../daemon/src/server/upgrade-check.js';
 import { createTaskWorktree, type TaskWorktree } from '../../daemon/src/workspace/task-worktree.js';
 import { exchange, tryUpgrade } from '../fixtures/daemon/raw-socket.js';
 import { CLI_ENTRY, makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
+import { allowUnsandboxedWhenNoSandbox } from './support/sandbox.js';
 import { makeTempRepo, type TempRepo } from './support/temp-repo.js';
 
 const SAY = `node -e "console.log('ran in ' + require('path').basename(process.cwd()))"`;
@@ -33,16 +35,18 @@ describe('live settings: the run tool follows what a client sent', () => {
   let tools: ReturnType<typeof createWorkerTools>;
   const run = (command: string) => tools.execute(task, { tool: 'run', args: { command } });
 
+  let undoUnsandboxed = (): void => {};
   before(async () => {
+    undoUnsandboxed = allowUnsandboxedWhenNoSandbox();
     t = makeTempRepo({ 'README.md': 'hi\n' });
     configPath = join(t.home, 'config.json');
     writeFileSync(configPath, JSON.stringify({ allowedCommands: { [`${t.repo}/`]: [OTHER] } }));
     allowlists = new RepoAllowlists(configPath, {}, () => {});
-    settings = new SettingsService(allowlists, join(t.home, 'models'));
+    settings = new SettingsService(allowlists, join(t.home, 'models'), new AgentOptionsHolder({}, () => {}));
     tools = createWorkerTools({ allowlist: () => allowlists.forRepo(t.repo) });
     task = await createTaskWorktree({ repoPath: t.repo, taskId: 'live', worktreesDir: t.worktrees });
   });
-  after(() => t.remove());
+  after(() => { undoUnsandboxed(); t.remove(); });
 
   it('starts from config.json, runs a command once a client allows it, and refuses it again once handed back', async () => {
     const before = await run(SAY);

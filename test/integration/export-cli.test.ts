@@ -12,8 +12,10 @@ import { buildCorpus } from '../support/export-corpus.js';
 function tandem(home: string, args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'daemon/src/main.ts', ...args], {
     cwd: process.cwd(), env: { ...process.env, TANDEM_HOME: home }, encoding: 'utf8',
+    // Only a safety net for a hang (it once ignored SIGTERM): the assertions are about the outcome.
+    timeout: 120_000, killSignal: 'SIGKILL',
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('tandem export: CLI and interruption', function () {
@@ -62,6 +64,32 @@ describe('tandem export: CLI and interruption', function () {
     assert.equal(nostore.code, 1);
     assert.match(nostore.stderr, /No Tandem store at .*tandem\.db\. Run a task first/);
     assert.ok(!existsSync(join(home, 'bad.jsonl')));
+  });
+
+  it('says plainly that an output folder cannot be made, rather than spin (as under /proc)', () => {
+    const run = tandem(home, ['export', '--format', 'trl-sft', '--role', 'worker', '--out', '/proc/self/tandem-x/y.jsonl']);
+    assert.equal(run.signal ?? null, null, 'it ended by itself');
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /Cannot make the folder \/proc\/self\/tandem-x for --out: /);
+  });
+
+  it('refuses a store written by a newer Tandem, and leaves it as it was', async () => {
+    const newer = mkdtempSync(join(tmpdir(), 'tandem-newer-'));
+    try {
+      const db = join(newer, 'tandem.db');
+      buildCorpus(db, 1);
+      const raw = new Database(db);
+      raw.pragma('user_version = 999');
+      raw.close();
+      await assert.rejects(exportDataset(db, { format: 'trl-sft', role: 'worker', out: join(newer, 'x.jsonl') }),
+        /tandem\.db was written by a newer Tandem \(schema version 999; this one knows up to \d+\)/);
+      assert.ok(!existsSync(join(newer, 'x.jsonl')));
+      const after = new Database(db, { readonly: true });
+      assert.equal(after.pragma('user_version', { simple: true }), 999);
+      after.close();
+    } finally {
+      rmSync(newer, { recursive: true, force: true });
+    }
   });
 
   it('leaves no partial file and the previous dataset intact when cancelled', async () => {

@@ -123,4 +123,20 @@ describe('tandem models / adapters CLI', () => {
     assert.equal(noRole.code, 2);
     assert.match(noRole.stderr, /--role is required/);
   });
+
+  it("writes the fixture around a real model's tokenizer with models fixture --vocab, and refuses a file without one", async () => {
+    // llama-tiny's base.gguf: a tokenizer converted by llama.cpp from transformers, 514 tokens.
+    const vocab = join(process.cwd(), '..', 'shared', 'interop', 'llama-tiny', 'base.gguf');
+    const made = await tandem('models', 'fixture', '--out', join(scratch, 'real'), '--vocab', vocab, '--arch', 'qwen2', '--json');
+    assert.equal(made.code, 0, made.stderr);
+    const written = JSON.parse(made.stdout) as { arch: string; vocab: string; modelPath: string; adapters: { worker: string } };
+    assert.equal(written.arch, 'qwen2');
+    assert.equal(written.vocab, 'base, 514 tokens');
+    assert.ok(existsSync(written.modelPath) && existsSync(written.adapters.worker));
+
+    const notAModel = await tandem('models', 'fixture', '--out', join(scratch, 'bad'), '--vocab', file('notes.txt', 'hello'));
+    assert.equal(notAModel.code, 2);
+    assert.match(notAModel.stderr, /--vocab .*notes\.txt/);
+    assert.ok(!existsSync(join(scratch, 'bad')), 'nothing is written');
+  });
 });

@@ -40,7 +40,9 @@ describe('model runtime generation (tiny fixture, real llama.cpp)', () => {
     const here = await adapted.generate(sampled);
     const elsewhere = await other.generate({ ...sampled, role: 'orchestrator' });
     assert.equal(elsewhere.text, here.text);
-    assert.notEqual((await adapted.generate(request({ temperature: 0.8, seed: 43 }))).text, here.text, 'the seed matters at this temperature');
+    // That the seed is used at all: another seed giving the very same text is possible on some CPU, three of them are not.
+    const others = await Promise.all([43, 44, 45].map(async (seed) => (await adapted.generate(request({ temperature: 0.8, seed }))).text));
+    assert.ok(others.some((text) => text !== here.text), 'the seed matters at this temperature');
 
     const child = fileURLToPath(new URL('./helpers/generate-in-child.ts', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, fixture.files.modelPath, fixture.files.adapters.worker, '42', '0.8'], { timeout: 120_000 });

@@ -1,7 +1,8 @@
 // KV-cache prefix reuse across turns on the real llama.cpp with the tiny fixture: an answer sent back in
 // the next prompt keeps the tokens it was generated as, so the whole previous prompt and answer are reused.
-// The fixture writes its JSON a character at a time where its tokenizer would merge characters, so a
-// re-tokenized answer would stop matching the cache a few tokens into it.
+// A re-tokenized answer would stop matching the cache where the model's split differs from the tokenizer's.
+// Cases that hinge on what was sampled (a character-per-token split, a control token inside a string) are
+// built by evaluating chosen tokens into the cache: which seed samples them differs from CPU to CPU.
 import assert from 'node:assert/strict';
 import type { LlamaGrammar, Token } from 'node-llama-cpp';
 import type { ChatTurn, GenerateRequest } from '../../daemon/src/agents/ports.js';
@@ -51,12 +52,25 @@ describe('runtime prefix reuse across turns (tiny fixture, real llama.cpp)', () 
     return { generated, spelled };
   };
 
+  /** Fills the cache with the prompt and an answer written as `generated`, as a generation would leave it: built, not sampled, since what a seed samples differs by CPU. */
+  const answerWith = async (generated: Token[]): Promise<{ promptTokens: number; text: string }> => {
+    const plan = rolePrompt(role, toChatHistory(PROMPT), 64);
+    await role.sequence.clearHistory();
+    await role.sequence.evaluateWithoutGeneratingNewTokens([...plan.tokens, ...generated]);
+    const text = role.model.detokenize(generated);
+    role.transcript.remember(plan.plan, text, generated, {
+      detokenize: (tokens) => role.model.detokenize(tokens),
+      isSpecialToken: (token) => role.model.isSpecialToken(token),
+    });
+    return { promptTokens: plan.tokens.length, text };
+  };
+  const tokensOf = (text: string): Token[] => role.model.tokenize(text, false, 'trimLeadingSpace');
+
   it('reuses the whole first prompt and answer when the answer comes back with a new turn', async () => {
     const first = await generateOnRole(role, request(PROMPT), grammar);
     assert.equal(first.stopReason, 'stop', first.text);
-    const { generated, spelled } = answerInCache(first.tokensIn, first.text);
+    const { spelled } = answerInCache(first.tokensIn, first.text);
     assert.equal(spelled, first.tokensOut, 'the answer is the tokens streamed; whitespace held back after the JSON is not');
-    assert.notDeepEqual(role.model.tokenize(first.text), generated.slice(0, spelled), 'the answer re-tokenized differs from what was generated, so this test means something');
 
     const meter = role.sequence.tokenMeter;
     const evaluatedBefore = meter.usedInputTokens + meter.usedOutputTokens;
@@ -74,28 +88,33 @@ describe('runtime prefix reuse across turns (tiny fixture, real llama.cpp)', () 
   });
 
   it('sends the same text as the chat rendered afresh, split into the tokens the cache holds', async () => {
-    const first = await generateOnRole(role, request(PROMPT, { temperature: 1, seed: 4 }), grammar);
-    const { spelled } = answerInCache(first.tokensIn, first.text);
+    // A character a token, where the tokenizer merges '":' and '",': the split a random model often samples.
+    const generated = [...'{"tool":"accept","args":{"note":"ok"}}'].flatMap((char) => tokensOf(char));
+    const first = await answerWith(generated);
     const history = toChatHistory([...PROMPT, reply(first.text), toolResult('ok')]);
     const prompt = rolePrompt(role, history, 64);
     const fresh = role.chatWrapper.generateContextState({ chatHistory: [...history, { type: 'model', response: [] }] }).contextText.tokenize(role.model.tokenizer);
 
     assert.notDeepEqual(prompt.tokens, fresh, 'the answer keeps its generated tokens');
+    assert.deepEqual(prompt.tokens.slice(first.promptTokens, first.promptTokens + generated.length), generated);
     assert.equal(role.model.detokenize(prompt.tokens, true), role.model.detokenize(fresh, true));
-    assert.equal(role.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex, first.tokensIn + spelled);
+    assert.equal(role.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex, first.promptTokens + generated.length);
   });
 
   it('reuses an answer only up to a control token its text leaves out, and sends the rest as text', async () => {
-    // With this seed the fixture samples its BOS token inside a JSON string: the grammar reads it as "<s>", the answer drops it.
-    const first = await generateOnRole(role, request(PROMPT, { temperature: 1, seed: 3 }), grammar);
-    const generated = role.sequence.contextTokens.slice(first.tokensIn);
-    const control = generated.findIndex((token) => role.model.isSpecialToken(token));
-    assert.ok(control > 0, 'the fixture still samples a control token inside its answer here');
+    // A model can write a control token inside a JSON string: the grammar reads BOS as "<s>", the answer's text drops it.
+    const bos = role.model.tokens.bos!;
+    assert.ok(role.model.isSpecialToken(bos));
+    const before = tokensOf('{"tool":"finish","args":{"note":"a');
+    const first = await answerWith([...before, bos, ...tokensOf('b"}}')]);
+    assert.equal(first.text, '{"tool":"finish","args":{"note":"ab"}}');
+
     const history = toChatHistory([...PROMPT, reply(first.text), toolResult('ok')]);
     const prompt = rolePrompt(role, history, 64);
     const fresh = role.chatWrapper.generateContextState({ chatHistory: [...history, { type: 'model', response: [] }] }).contextText.tokenize(role.model.tokenizer);
-    assert.equal(role.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex, first.tokensIn + control);
-    assert.ok(!prompt.tokens.slice(first.tokensIn).includes(generated[control]!), 'the control token does not come back');
+    assert.equal(role.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex, first.promptTokens + before.length);
+    assert.deepEqual(prompt.tokens.slice(first.promptTokens, first.promptTokens + before.length), before, 'the answer up to the control token keeps its tokens');
+    assert.ok(!prompt.tokens.slice(first.promptTokens).includes(bos), 'the control token does not come back');
     assert.equal(role.model.detokenize(prompt.tokens, true), role.model.detokenize(fresh, true));
   });
 

@@ -41,15 +41,15 @@ describe('store: stats', () => {
   it('computes the figures overall and per adapter version', () => {
     const stats = computeStats(t.store);
     assert.deepEqual(stats.overall, {
-      tasks: 4, steps: { orchestrator: 4, worker: 4 }, reviewed: 4, approvalRate: 0.5, mergedRate: 0.5,
+      tasks: 4, steps: { orchestrator: 4, worker: 4, critic: 0 }, reviewed: 4, approvalRate: 0.5, mergedRate: 0.5,
       topRejectionReasons: [{ reason: 'breaks tests', count: 2 }, { reason: 'wrong file', count: 1 }],
     });
     assert.deepEqual(stats.byAdapter, [
-      { role: 'orchestrator', version: null, tasks: 3, steps: { orchestrator: 4, worker: 0 }, reviewed: 4, approvalRate: 0.5, mergedRate: 0.5,
+      { role: 'orchestrator', version: null, tasks: 3, steps: { orchestrator: 4, worker: 0, critic: 0 }, reviewed: 4, approvalRate: 0.5, mergedRate: 0.5,
         topRejectionReasons: [{ reason: 'breaks tests', count: 2 }, { reason: 'wrong file', count: 1 }] },
-      { role: 'worker', version: 1, tasks: 1, steps: { orchestrator: 0, worker: 2 }, reviewed: 2, approvalRate: 0.5, mergedRate: 1,
+      { role: 'worker', version: 1, tasks: 1, steps: { orchestrator: 0, worker: 2, critic: 0 }, reviewed: 2, approvalRate: 0.5, mergedRate: 1,
         topRejectionReasons: [{ reason: 'breaks tests', count: 1 }] },
-      { role: 'worker', version: 2, tasks: 2, steps: { orchestrator: 0, worker: 2 }, reviewed: 2, approvalRate: 0.5, mergedRate: 0,
+      { role: 'worker', version: 2, tasks: 2, steps: { orchestrator: 0, worker: 2, critic: 0 }, reviewed: 2, approvalRate: 0.5, mergedRate: 0,
         topRejectionReasons: [{ reason: 'breaks tests', count: 1 }, { reason: 'wrong file', count: 1 }] },
     ]);
   });
@@ -65,8 +65,9 @@ describe('store: stats', () => {
     const empty = tempStore();
     try {
       assert.deepEqual(computeStats(empty.store), {
-        overall: { tasks: 0, steps: { orchestrator: 0, worker: 0 }, reviewed: 0, approvalRate: null, mergedRate: null, topRejectionReasons: [] },
+        overall: { tasks: 0, steps: { orchestrator: 0, worker: 0, critic: 0 }, reviewed: 0, approvalRate: null, mergedRate: null, topRejectionReasons: [] },
         byAdapter: [],
+        critic: [],
       });
     } finally {
       empty.dispose();

@@ -116,6 +116,21 @@ describe('worker tools: files and the path guard', () => {
     assert.match(bad.result, /search failed/);
   });
 
+  it('stops a search whose regular expression backtracks without end, at its limit or on cancel', async () => {
+    // Minutes of backtracking for git grep on one short line (the defect took 25 s on 61 bytes).
+    writeFileSync(join(task.root, 'slow.txt'), `${'a'.repeat(120)}X\n`);
+    const costly = { tool: 'search', args: { query: '((a*)*)*\\2\\1b', regex: true } } as const;
+    const limited = createWorkerTools({ allowlist: () => [], limits: { searchTimeoutMs: 300 } });
+    const stopped = await limited.execute(task, costly);
+    assert.equal(stopped.ok, false);
+    assert.match(stopped.result, /search stopped after 0\.3 s: the regular expression is too costly/);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const cancelled = await tools.execute(task, costly, controller.signal);
+    assert.equal(cancelled.ok, false);
+    assert.match(cancelled.result, /the task was stopped; the search was cut short/);
+  });
+
   it('writes new files in new folders and replaces existing ones', async () => {
     const created = await call({ tool: 'write_file', args: { path: 'src/deep/new.ts', content: 'a\nb\n' } });
     assert.equal(created.ok, true);

@@ -1,38 +1,35 @@
 // The run tool with real processes: only allowlisted commands, in the worktree, killed as a whole
-// process group on timeout, output capped with the middle cut.
+// process group on timeout, output capped with the middle cut. What the sandbox stops is in
+// command-sandbox.test.ts; without bubblewrap here these run unsandboxed (and say so).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorkerTools } from '../../daemon/src/agents/tools/tool-executor.js';
 import { createTaskWorktree, type TaskWorktree } from '../../daemon/src/workspace/task-worktree.js';
+import { processesWith } from './support/processes.js';
+import { allowUnsandboxedWhenNoSandbox } from './support/sandbox.js';
 import { makeTempRepo, type TempRepo } from './support/temp-repo.js';
-
-// A process is gone once /proc has no entry for it, or only a zombie waiting to be reaped.
-function alive(pid: number): boolean {
-  const stat = (() => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return null; } })();
-  if (stat === null) {
-    try { process.kill(pid, 0); return true; } catch { return false; }
-  }
-  return !/^\d+ \(.*\) Z/.test(stat);
-}
 
 describe('worker tools: run', () => {
   let t: TempRepo;
   let task: TaskWorktree;
   const CWD = `node -e "console.log('cwd=' + process.cwd())"`;
   const FAIL = `node -e "console.error('boom'); process.exit(3)"`;
-  const HANG = `node -e "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); require('fs').writeFileSync('grandchild.pid', String(c.pid)); setInterval(() => {}, 1000)"`;
+  const marker = `tandem-run-grandchild-${process.pid}`;
+  const HANG = `node -e "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '${marker}'], { stdio: 'ignore' }); console.log('spawned'); setInterval(() => {}, 1000)"`;
   const LOUD = `node -e "process.stdout.write('A'.repeat(50000) + 'B'.repeat(50000))"`;
   const MISSING = 'tandem-no-such-program --version';
   const ENV = `node -e "console.log(JSON.stringify(process.env))"`;
   const tools = createWorkerTools({ allowlist: () => [CWD, FAIL, HANG, LOUD, MISSING, ENV], limits: { runTimeoutMs: 1500, maxOutputChars: 1000 } });
 
+  let undoUnsandboxed = (): void => {};
   before(async () => {
+    undoUnsandboxed = allowUnsandboxedWhenNoSandbox();
     t = makeTempRepo({ 'README.md': 'hi\n' });
     task = await createTaskWorktree({ repoPath: t.repo, taskId: 'run', worktreesDir: t.worktrees });
   });
-  after(() => t.remove());
+  after(() => { undoUnsandboxed(); t.remove(); });
 
   it('runs an allowlisted command without a shell, in the worktree', async () => {
     const record = await tools.execute(task, { tool: 'run', args: { command: `node   -e "console.log('cwd=' + process.cwd())"` } });
@@ -84,10 +81,10 @@ describe('worker tools: run', () => {
     const record = await tools.execute(task, { tool: 'run', args: { command: HANG } });
     assert.equal(record.ok, false);
     assert.match(record.result, /\[killed: still running after 1\.5 s\]$/);
-    const grandchild = Number(readFileSync(join(task.root, 'grandchild.pid'), 'utf8'));
+    assert.match(record.result, /\nspawned\n/, 'the grandchild was started');
     // Wait for the kernel to finish the kill; the assertion is about the outcome, not the time.
-    for (let i = 0; i < 50 && alive(grandchild); i++) await sleep(100);
-    assert.equal(alive(grandchild), false, `grandchild ${grandchild} survived`);
+    for (let i = 0; i < 50 && processesWith(marker).length > 0; i++) await sleep(100);
+    assert.deepEqual(processesWith(marker), [], 'the grandchild survived');
   });
 
   it('caps long output, cutting the middle', async () => {

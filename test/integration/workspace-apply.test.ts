@@ -116,13 +116,40 @@ describe('workspace: applying approved changes', () => {
     assert.match(git(t.repo, ['diff', '--cached', '--name-only']), /mine\.md/, 'the user\'s staged file is not committed');
   });
 
-  it('applies nothing when the diff changed since it was reviewed', async () => {
+  it('applies the user\'s edit of the agent\'s side made after review, and says it was edited', async () => {
     const reviewed = await task.diff(0);
-    writeFileSync(join(task.root, 'notes.md'), 'changed after review\n');
-    const { result } = await applyApproved(task, [{ path: 'notes.md', verdict: 'approve' }], { expectedPatchId: reviewed.patchId });
-    assert.deepEqual(result.applied, []);
-    assert.match(result.conflicts[0]!.message, /changed since it was reviewed/);
-    assert.equal(read(t.repo, 'notes.md'), 'notes\n');
+    assert.ok(reviewed.agentCommit, 'the round froze the agent\'s version');
+    writeFileSync(join(task.root, 'notes.md'), 'agent notes, tidied by me\n');
+    const { result, reviews } = await applyApproved(task, [{ path: 'notes.md', verdict: 'approve' }], { agentCommit: reviewed.agentCommit });
+    assert.deepEqual(result, { applied: ['notes.md'], conflicts: [], commit: null });
+    assert.equal(read(t.repo, 'notes.md'), 'agent notes, tidied by me\n');
+    assert.deepEqual(reviews, [{
+      review: { path: 'notes.md', verdict: 'approve_with_edits', editedContent: 'agent notes, tidied by me\n' }, hunks: ['edited'],
+    }]);
+  });
+
+  it('reads a reverted hunk in the worktree as that hunk dropped, the other kept', async () => {
+    const reviewed = await task.diff(0);
+    writeFileSync(join(task.root, 'src/app.ts'), BASE.replace('line 40\n', 'line forty\n')); // hunk 0 reverted
+    const { result, reviews } = await applyApproved(task, [{ path: 'src/app.ts', verdict: 'approve' }], { agentCommit: reviewed.agentCommit! });
+    assert.deepEqual(result.conflicts, []);
+    assert.equal(read(t.repo, 'src/app.ts'), BASE.replace('line 40\n', 'line forty\n'));
+    assert.deepEqual(reviews, [{
+      review: { path: 'src/app.ts', verdict: 'approve_with_edits', editedContent: BASE.replace('line 40\n', 'line forty\n'), hunks: [1] },
+      hunks: ['dropped', 'kept'],
+    }]);
+  });
+
+  it('applies the frozen agent version when the worktree was not edited, and refuses hunks chosen on an edited file', async () => {
+    const reviewed = await task.diff(0);
+    const untouched = await applyApproved(task, [{ path: 'src/app.ts', verdict: 'approve', hunks: [0] }], { agentCommit: reviewed.agentCommit! });
+    assert.deepEqual(untouched.reviews, [{ review: { path: 'src/app.ts', verdict: 'approve', hunks: [0] }, hunks: ['kept', 'dropped'] }]);
+    assert.equal(read(t.repo, 'src/app.ts'), BASE.replace('line 2\n', 'line two\n'));
+    writeFileSync(join(task.root, 'notes.md'), 'edited\n');
+    const both = await applyApproved(task, [{ path: 'notes.md', verdict: 'approve', hunks: [0] }], { agentCommit: reviewed.agentCommit! });
+    assert.deepEqual(both.result.applied, []);
+    assert.match(both.result.conflicts[0]!.message, /edited in the worktree and hunks were chosen too/);
+    assert.equal(read(t.repo, 'notes.md'), 'notes\n', 'the user\'s file is left as it was');
   });
 
   it('reports a file that is not in the diff', async () => {

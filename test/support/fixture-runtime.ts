@@ -1,10 +1,15 @@
-// The runtime on a freshly written fixture model with both of its adapters, for tests and benchmarks.
+// The runtime on a freshly written fixture model with both of its adapters, for tests and benchmarks:
+// on the toy vocabulary, or around a real one (cached, see real-vocab.ts).
 import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
 import type { FixturePreset } from '../../daemon/src/runtime/fixture-presets.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
+import { realVocabFixture, type RealVocab } from './real-vocab.js';
 
-export async function loadFixtureRuntime(dir: string, options: { preset?: FixturePreset; seed: number; contextSize?: number }): Promise<ModelRuntime> {
-  const files = await writeFixtureModel(dir, { preset: options.preset ?? 'tiny', seed: options.seed });
+export async function loadFixtureRuntime(dir: string, options: { preset?: FixturePreset; seed: number; contextSize?: number; vocab?: 'toy' | RealVocab }): Promise<ModelRuntime> {
+  const preset = options.preset ?? 'tiny';
+  const files = options.vocab && options.vocab !== 'toy'
+    ? await realVocabFixture(options.vocab, { preset, seed: options.seed })
+    : await writeFixtureModel(dir, { preset, seed: options.seed });
   const loaded = await ModelRuntime.load({
     modelPath: files.modelPath,
     contextSize: options.contextSize ?? 2048,

@@ -36,6 +36,8 @@ export interface TaskScenario {
   signal?: 'merged' | 'reverted';
   /** Text planted in the file the worker reads (e.g. a secret). */
   planted?: string;
+  /** The task's text, when not the default clamp() task. */
+  prompt?: string;
 }
 
 export interface RecordedTask {
@@ -61,7 +63,7 @@ export function originalSource(name: string): string {
 
 export function recordTask(b: TrajectoryStoreBuilder, spec: TaskScenario): RecordedTask {
   const file = spec.file ?? 'src/math/range.ts';
-  const prompt = `Make clamp() in ${file} reject min > max with a RangeError, and add a test.`;
+  const prompt = spec.prompt ?? `Make clamp() in ${file} reject min > max with a RangeError, and add a test.`;
   b.task({ id: spec.id, repoId: spec.repoId, prompt, createdAt: spec.createdAt });
   const orchestrator = b.conversation({
     taskId: spec.id, subtaskId: null, round: 0, role: 'orchestrator',

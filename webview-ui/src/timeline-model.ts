@@ -102,6 +102,7 @@ function findSubtask(timeline: TaskTimeline, id: string): Extract<TimelineEntry,
 export function describeAction(action: AgentAction | null): string {
   if (!action) return 'no action';
   const args = action.args as Record<string, unknown>;
+  if (action.tool === 'verdict') return `verdict ${action.args.score}/5: ${action.args.rationale.slice(0, 120)}`;
   const first = ['instruction', 'path', 'query', 'command', 'feedback', 'summary', 'reason'].find((k) => typeof args[k] === 'string');
   return first ? `${action.tool}: ${String(args[first]).slice(0, 120)}` : action.tool;
 }

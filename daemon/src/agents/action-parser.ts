@@ -1,8 +1,9 @@
 // Turns a generated JSON value into a typed action, or an error the model is shown. The grammar
 // guarantees the shape, not the sense: an empty path or an end line before the start line still
 // parses, and a scripted or cut-off generation may not match the shape at all.
-import type { AgentAction, OrchestratorAction, Role, WorkerAction } from '../protocol/types.js';
+import type { AgentAction, CriticAction, OrchestratorAction, Role, WorkerAction } from '../protocol/types.js';
 import { FIELD_LIMITS, ORCHESTRATOR_TOOLS, WORKER_TOOLS } from './action-schemas.js';
+import { parseCriticAction } from './critic-verdict.js';
 
 export type ParsedAction<A extends AgentAction = AgentAction> =
   | { ok: true; action: A }
@@ -13,6 +14,7 @@ class ActionError extends Error {}
 
 export function parseAction(role: 'orchestrator', json: unknown): ParsedAction<OrchestratorAction>;
 export function parseAction(role: 'worker', json: unknown): ParsedAction<WorkerAction>;
+export function parseAction(role: 'critic', json: unknown): ParsedAction<CriticAction>;
 export function parseAction(role: Role, json: unknown): ParsedAction;
 export function parseAction(role: Role, json: unknown): ParsedAction {
   let value = json;
@@ -29,6 +31,7 @@ export function parseAction(role: Role, json: unknown): ParsedAction {
   if (!isObject(value) || typeof value.tool !== 'string') {
     return { ok: false, tool: null, error: 'An action is a JSON object {"tool": <name>, "args": {...}}.' };
   }
+  if (role === 'critic') return parseCriticAction(value, FIELD_LIMITS.summary);
   const tool = value.tool;
   const tools: readonly string[] = role === 'orchestrator' ? ORCHESTRATOR_TOOLS : WORKER_TOOLS;
   if (!tools.includes(tool)) {

@@ -4,6 +4,7 @@
 // end inside a multi-byte character) never closes the JSON, so it parses as "no action".
 import type { GbnfJsonSchema } from 'node-llama-cpp';
 import type { Role } from '../protocol/types.js';
+import { buildCriticSchema } from './critic-verdict.js';
 import type { ActionSchema } from './ports.js';
 
 /** Longest value, in characters, the grammar lets each kind of field take. */
@@ -69,6 +70,7 @@ export const workerSchema = buildWorkerSchema(FIELD_LIMITS);
  * Tighter limits than FIELD_LIMITS (which the parser enforces) suit small models.
  */
 export function schemaFor(role: Role, limits: FieldLimits = FIELD_LIMITS, tools?: readonly string[]): ActionSchema {
+  if (role === 'critic') return buildCriticSchema(limits.summary);
   const full = limits === FIELD_LIMITS
     ? (role === 'orchestrator' ? orchestratorSchema : workerSchema)
     : (role === 'orchestrator' ? buildOrchestratorSchema(limits) : buildWorkerSchema(limits));

@@ -19,8 +19,8 @@ export interface AgentConfig {
   repeatLimit: number;
   /** This many worker steps in a row without the diff's patch-id changing stops the worker. */
   noProgressLimit: number;
-  /** Most tokens one action may take, per role. */
-  maxTokens: Record<Role, number>;
+  /** Most tokens one action may take, per role; the critic's has a default (criticMaxTokens) when absent. */
+  maxTokens: Record<Exclude<Role, 'critic'>, number> & { critic?: number };
   /** Fraction of a role's context at which old tool outputs are compacted, and the fraction to bring it down to. */
   compactAt: number;
   compactTo: number;
@@ -29,6 +29,10 @@ export interface AgentConfig {
   prompts: Record<Role, RolePrompt>;
   /** Longest value of each action field the grammar allows. */
   fieldLimits: FieldLimits;
+  /** A critic judges each finished worker result before the orchestrator sees it (one more model call per result). */
+  critic: boolean;
+  /** Attempts the worker makes at each subtask from the same worktree state; the best one is kept. */
+  attempts: number;
   temperature?: number;
   /** With a seed, step n of a round samples with seed + n, so a run can be replayed. */
   seed?: number;
@@ -40,12 +44,22 @@ export const DEFAULT_CONFIG: AgentConfig = {
   repeatLimit: 3,
   noProgressLimit: 12,
   maxTokens: { orchestrator: 768, worker: 2048 },
-  compactAt: 0.85,
-  compactTo: 0.6,
+  // Of the room the pinned turns leave: several steps fit between compactions, each reusing the KV cache.
+  compactAt: 0.9,
+  compactTo: 0.4,
   shownChars: 6000,
   prompts: PROMPTS,
   fieldLimits: FIELD_LIMITS,
+  critic: false,
+  attempts: 1,
 };
+
+/** The critic writes a short verdict: a rationale and a few scores. */
+export const CRITIC_MAX_TOKENS = 384;
+
+export function maxTokensOf(config: AgentConfig, role: Role): number {
+  return role === 'critic' ? config.maxTokens.critic ?? CRITIC_MAX_TOKENS : config.maxTokens[role];
+}
 
 export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
   return { ...DEFAULT_CONFIG, ...overrides };

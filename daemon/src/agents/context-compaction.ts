@@ -1,6 +1,9 @@
 // Keeps a role's messages inside its context. Compaction rewrites the history in place and only when
 // it nears the limit, bringing it well below: between compactions the history only grows at its end,
-// so the runtime can reuse the evaluated prefix in the KV cache from one turn to the next.
+// so the runtime can reuse the evaluated prefix in the KV cache from one turn to the next. Both marks are
+// fractions of the room left after the pinned turns, the only part compaction can free: measured
+// against the whole context, a long system prompt would leave a target so close to the limit that
+// every step compacted again, and every step evaluated all but the pinned turns anew.
 import type { ChatTurn } from './ports.js';
 import { middleCut } from './transcript.js';
 
@@ -9,7 +12,7 @@ export interface ContextFit {
   /** Tokens kept free for the reply. */
   reserve: number;
   countTokens(text: string): number;
-  /** Compact when the history passes this fraction of the room, down to `compactTo`. */
+  /** Compact when the unpinned turns pass this fraction of the room the pinned ones leave, down to `compactTo`. */
   compactAt: number;
   compactTo: number;
   /** Leading turns never dropped (the system prompt and the instruction). */
@@ -33,8 +36,10 @@ export function fitContext(messages: ChatTurn[], fit: ContextFit): FitResult {
   const room = fit.contextSize - fit.reserve;
   const count = () => historyTokens(messages, fit.countTokens);
   let tokens = count();
-  if (tokens <= room * fit.compactAt) return { ok: true, compacted: false, tokens };
-  const target = room * fit.compactTo;
+  const pinnedTokens = historyTokens(messages.slice(0, fit.pinned), fit.countTokens);
+  const free = Math.max(0, room - pinnedTokens);
+  if (tokens <= room && tokens <= pinnedTokens + free * fit.compactAt) return { ok: true, compacted: false, tokens };
+  const target = pinnedTokens + free * fit.compactTo;
 
   // 1. Old tool outputs become a one-line stub, oldest first.
   for (let i = fit.pinned; i < messages.length - fit.keepRecent && tokens > target; i++) {

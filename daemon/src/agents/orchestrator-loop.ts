@@ -1,12 +1,14 @@
 // The orchestrator's side of a round: it delegates subtasks to the worker, reads each diff, accepts or
 // revises, and finishes or gives up. It never touches files: its only tools are the worker and its verdicts.
-import type { OrchestratorAction, StopReason, SubtaskRecord, ToolCallRecord } from '../protocol/types.js';
+import type { OrchestratorAction, StopReason, SubtaskRecord, TaskDiff, ToolCallRecord } from '../protocol/types.js';
+import { critique, type Critique } from './critic-step.js';
 import { RepeatGuard } from './guards.js';
 import type { ChatTurn } from './ports.js';
 import { recordToolCall, type RoundContext } from './round-context.js';
 import { runStep } from './step-runner.js';
-import { toolResultMessage, workerReportMessage } from './transcript.js';
-import { reviseWorkerSession, runWorker, startWorkerSession, type WorkerSession } from './worker-loop.js';
+import { runAttempts } from './subtask-attempts.js';
+import { critiqueMessage, otherAttemptsMessage, toolResultMessage, workerReportMessage } from './transcript.js';
+import { reviseWorkerSession, runWorker, startWorkerSession, type WorkerOutcome, type WorkerSession } from './worker-loop.js';
 
 export interface RoundEnd {
   reason: StopReason;
@@ -74,6 +76,7 @@ export class OrchestratorLoop {
           outcome: null,
           stopReason: null,
         };
+        if (this.ctx.config.attempts > 1 && this.ctx.workspace.scratch) return this.workAttempts(action, subtask);
         this.ctx.recorder.startSubtask({ ...subtask, seq: this.subtasks });
         this.ctx.emit({ type: 'subtask.started', taskId: this.ctx.taskId, subtask });
         return this.work(action, await startWorkerSession(this.ctx, subtask));
@@ -108,14 +111,34 @@ export class OrchestratorLoop {
     const outcome = await runWorker(this.ctx, session);
     const diff = await this.ctx.workspace.diff(this.ctx.round);
     this.ctx.recorder.recordDiff(diff, { subtaskId: session.subtask.id, stepId: session.lastStepId });
+    const verdict = outcome.kind === 'done' && this.ctx.config.critic ? await critique(this.ctx, session, outcome.summary, diff) : null;
+    return this.report(action, outcome, diff, verdict, '', started);
+  }
+
+  /** Several attempts at a new subtask; the best is kept and reported, the others summarised below it. */
+  private async workAttempts(action: OrchestratorAction, subtask: SubtaskRecord): Promise<Handled> {
+    const started = performance.now();
+    const { chosen, others } = await runAttempts(this.ctx, subtask, this.subtasks);
+    this.pending = chosen.session;
+    const diff = await this.ctx.workspace.diff(this.ctx.round);
+    return this.report(action, chosen.outcome, diff, chosen.critique, otherAttemptsMessage(chosen.attempt, others), started);
+  }
+
+  private report(
+    action: OrchestratorAction, outcome: WorkerOutcome, diff: TaskDiff, verdict: Critique | null, more: string, started: number,
+  ): Handled {
     const shown = this.ctx.config.shownChars;
     if (outcome.kind === 'done') {
-      const call = { ...ok(action, workerReportMessage(outcome, diff, shown)), durationMs: performance.now() - started };
+      let report = workerReportMessage(outcome, diff, shown);
+      if (verdict) report += `\n\n${critiqueMessage(verdict.verdict, verdict.passes)}`;
+      if (more) report += `\n\n${more}`;
+      const call = { ...ok(action, report), durationMs: performance.now() - started };
       return { call };
     }
     // A stopped worker closes its subtask: the reason is recorded now, and the orchestrator decides what next.
     this.closePending('stopped', outcome.stop.reason);
-    const report = workerReportMessage({ kind: 'stopped', reason: outcome.stop.reason, detail: outcome.stop.detail }, diff, shown);
+    let report = workerReportMessage({ kind: 'stopped', reason: outcome.stop.reason, detail: outcome.stop.detail }, diff, shown);
+    if (more) report += `\n\n${more}`;
     const call = { ...refused(action, report), durationMs: performance.now() - started };
     if (outcome.stop.scope === 'task') {
       return { call, end: { reason: outcome.stop.reason, detail: outcome.stop.detail, summary: null, stepId: null } };

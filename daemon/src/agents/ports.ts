@@ -55,7 +55,19 @@ export interface TrajectoryRecorder {
   recordStep(step: StepInput): number;
   recordToolCall(stepId: number, call: ToolCallRecord): void;
   recordDiff(diff: TaskDiff, refs: { subtaskId: string | null; stepId: number | null }): number;
+  /** One attempt of a group (the attempts at one delegation, each its own subtask), its critic score and whether it was kept. */
+  recordAttempt(attempt: AttemptRecord): void;
   setTaskState(taskId: string, state: TaskState, stopReason?: StopReason | null): void;
+}
+
+export interface AttemptRecord {
+  subtaskId: string;
+  /** The group: the id the delegation's subtask would have had with one attempt. */
+  groupId: string;
+  attempt: number;
+  criticStepId: number | null;
+  score: number | null;
+  chosen: boolean;
 }
 
 export interface StepInput {
@@ -85,6 +97,17 @@ export interface TaskWorkspace {
   readonly baseCommit: string;
   /** The worktree's changes against the base commit, computed by git. */
   diff(round: number): Promise<TaskDiff>;
+  /**
+   * A scratch copy of this workspace as it is now, for one attempt at a subtask (tandem.attempts).
+   * Absent where attempts cannot be isolated: the loop then makes one attempt.
+   */
+  scratch?(name: string): Promise<ScratchWorkspace>;
+}
+
+/** One attempt's own workspace: the chosen attempt's files are adopted into the task's workspace. */
+export interface ScratchWorkspace extends TaskWorkspace {
+  adopt(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 /** Runs one worker tool call inside a task's worktree; refusals (paths outside, unknown commands) are results, not throws. */

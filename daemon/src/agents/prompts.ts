@@ -41,5 +41,19 @@ const worker: RolePrompt = {
   ].join('\n'),
 };
 
-export const PROMPTS: Record<Role, RolePrompt> = { orchestrator, worker };
+const critic: RolePrompt = {
+  version: 'critic@1',
+  text: [
+    'You are the critic of a coding agent. A worker has just finished a subtask in a git worktree; you judge its result before the orchestrator sees it.',
+    'You get the task, the subtask, the worker\'s summary, the commands it ran with their results, and the diff.',
+    'Reply with exactly one JSON action, {"tool": "verdict", "args": {...}}:',
+    '- score: 1 (wrong or harmful) to 5 (exactly what was asked, nothing else).',
+    '- does_what_was_asked: the diff does what the subtask asked.',
+    '- tests_pass: "pass" or "fail" from the tests the worker ran; "not_run" when it ran none.',
+    '- no_unrelated_changes: the diff changes nothing the subtask did not ask for.',
+    `- rationale: why, in a sentence or two (up to ${FIELD_LIMITS.summary} characters), naming what is wrong when something is.`,
+  ].join('\n'),
+};
+
+export const PROMPTS: Record<Role, RolePrompt> = { orchestrator, worker, critic };
 

@@ -2,6 +2,7 @@
 // action under the role's grammar, record the step, and parse the action. An invalid action is
 // recorded and shown to the model as an error; it never ends the loop by itself.
 import type { AgentAction, Role, StepRecord } from '../protocol/types.js';
+import { maxTokensOf } from './agent-config.js';
 import { schemaFor } from './action-schemas.js';
 import { parseAction } from './action-parser.js';
 import { fitContext } from './context-compaction.js';
@@ -40,7 +41,7 @@ export async function runStep(ctx: RoundContext, request: StepRequest): Promise<
     const stop = meter.check();
     if (stop) return { kind: 'stopped', stop };
   }
-  const maxTokens = Math.max(1, Math.min(ctx.config.maxTokens[role], ...meters.map((m) => m.remainingTokens())));
+  const maxTokens = Math.max(1, Math.min(maxTokensOf(ctx.config, role), ...meters.map((m) => m.remainingTokens())));
   const fit = fitContext(messages, {
     contextSize: ctx.model.contextSize(role),
     reserve: maxTokens,

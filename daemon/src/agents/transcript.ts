@@ -1,6 +1,6 @@
 // The words the roles see: how a task, a subtask, a tool result and a diff are written into messages.
 // Kept in one place beside the prompts, since changing them changes what the models learn from.
-import type { StopReason, TaskDiff, ToolCallRecord } from '../protocol/types.js';
+import type { CriticVerdict, StopReason, TaskDiff, ToolCallRecord } from '../protocol/types.js';
 
 /** Keeps the head and tail of a long text; the middle is what a reader can best do without. */
 export function middleCut(text: string, max: number): string {
@@ -55,4 +55,33 @@ export function workerReportMessage(report: WorkerReport, diff: TaskDiff, maxCha
     ? `The worker finished the subtask.\nSummary: ${report.summary || '(none)'}`
     : `The worker was stopped (${report.reason}): ${report.detail}.\nIts changes so far stay in the worktree. The subtask is closed; delegate a new one to continue, or finish or give up.`;
   return `${head}\n\n${diffMessage(diff, maxChars)}`;
+}
+
+/** What the critic is shown: the subtask, what the worker says it did, the commands it ran, and the diff. */
+export function criticBrief(task: string, instruction: string, summary: string, runs: ToolCallRecord[], diff: TaskDiff, maxChars: number): string {
+  const commands = runs.length === 0
+    ? 'Commands run: none.'
+    : `Commands run:\n${runs.map((call) => toolResultMessage(call, Math.floor(maxChars / 4))).join('\n')}`;
+  return [`Task of the whole team: ${task}`, `Subtask: ${instruction}`, `Worker's summary: ${summary || '(none)'}`, commands, diffMessage(diff, maxChars)].join('\n\n');
+}
+
+/** The critic's verdict as the orchestrator reads it, below the worker's report. */
+export function critiqueMessage(verdict: CriticVerdict, passes: boolean): string {
+  const yes = (value: boolean) => (value ? 'yes' : 'no');
+  return [
+    `The critic's verdict: ${verdict.score}/5, ${passes ? 'passes' : 'fails'}.`,
+    `Does what was asked: ${yes(verdict.does_what_was_asked)}. Tests: ${verdict.tests_pass.replace('_', ' ')}. No unrelated changes: ${yes(verdict.no_unrelated_changes)}.`,
+    `Rationale: ${verdict.rationale || '(none)'}`,
+  ].join('\n');
+}
+
+/** The attempts not kept, one line each, below the kept one's report. */
+export function otherAttemptsMessage(kept: number, others: { attempt: number; outcome: { kind: 'done' } | { kind: 'stopped'; stop: { reason: StopReason } }; critique: { verdict: CriticVerdict; passes: boolean } | null }[]): string {
+  if (others.length === 0) return '';
+  const lines = others.map((a) => {
+    const how = a.outcome.kind === 'done' ? 'finished' : `stopped (${a.outcome.stop.reason})`;
+    const judged = a.critique ? `, critic ${a.critique.verdict.score}/5 ${a.critique.passes ? 'passes' : 'fails'}: ${a.critique.verdict.rationale}` : '';
+    return `- attempt ${a.attempt}: ${how}${judged}`;
+  });
+  return [`The worker made ${others.length + 1} attempts; attempt ${kept} is kept (above). The others were discarded:`, ...lines].join('\n');
 }

@@ -15,6 +15,8 @@ export interface WorkerSession {
   readonly progress: ProgressGuard;
   /** The worker's latest recorded step, which the subtask's diff is recorded against. */
   lastStepId: number | null;
+  /** The commands the worker ran, with their results: the critic sees them. */
+  readonly runs: ToolCallRecord[];
 }
 
 export type WorkerOutcome = { kind: 'done'; summary: string } | { kind: 'stopped'; stop: GuardStop };
@@ -39,6 +41,7 @@ export async function startWorkerSession(ctx: RoundContext, subtask: SubtaskReco
     repeats: new RepeatGuard(ctx.config.repeatLimit, 'subtask'),
     progress: new ProgressGuard(ctx.config.noProgressLimit, start.patchId),
     lastStepId: null,
+    runs: [],
   };
 }
 
@@ -77,6 +80,7 @@ export async function runWorker(ctx: RoundContext, session: WorkerSession): Prom
     }
     const call = await executeTool(ctx, action);
     recordToolCall(ctx, step.stepId, step.stepKey, call);
+    if (action.tool === 'run') session.runs.push(call);
     session.messages.push({ role: 'tool', content: toolResultMessage(call, ctx.config.shownChars) });
     if (ctx.signal?.aborted) return { kind: 'stopped', stop: { reason: 'cancelled', scope: 'task', detail: 'the task was cancelled' } };
     const patchId = CHANGING_TOOLS.has(action.tool) ? (await ctx.workspace.diff(ctx.round)).patchId : null;

@@ -2,7 +2,7 @@
 // when there is one, so it hot-swaps the adapter instead of finding its registry changed behind its back.
 import { resolve } from 'node:path';
 import { AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, Status } from '../protocol/messages.js';
-import { AdaptersImport } from '../protocol/adapter-evaluation.js';
+import { AdaptersEvaluations, AdaptersImport, type AdapterEvaluation } from '../protocol/adapter-evaluation.js';
 import { ROLES, type AdapterInfo, type Role } from '../protocol/types.js';
 import { tandemPaths } from '../paths.js';
 import { findLocalModel } from '../runtime/local-models.js';
@@ -26,6 +26,12 @@ function parseVersion(text: string | undefined): number | undefined {
 
 function describe(a: AdapterInfo): string {
   return `${a.active ? '*' : ' '} ${a.role.padEnd(12)} v${String(a.version).padEnd(4)} ${a.sha256.slice(0, 12)}  base ${a.baseModelSha.slice(0, 12)}  ${a.addedAt}  ${a.path}`;
+}
+
+function evaluationNote(e: AdapterEvaluation | undefined): string {
+  if (!e) return '';
+  const pref = e.preferenceAccuracy === null ? '' : `, preferences ${(e.preferenceAccuracy * 100).toFixed(0)}% of ${e.preferencePairs}`;
+  return `\n    eval: NLL/token ${e.nllPerToken?.toFixed(4) ?? '-'} on ${e.nllExamples} held-out action(s)${pref} (${e.evaluatedAt})`;
 }
 
 /** Runs one request; a refusal (bad file, active version, unknown version) is printed and exits 1. */
@@ -100,7 +106,13 @@ const list: CliCommand = {
     if (role !== undefined && !isRole(role)) return printFailure(json, role, 2);
     return answer(json, async (client) => {
       const adapters = await client.request(AdaptersList, role ? { role } : {});
-      printResult(json, adapters, () => (adapters.length ? adapters.map(describe).join('\n') : 'No adapters registered; roles use the base model.'));
+      const evaluations = await client.request(AdaptersEvaluations, role ? { role } : {});
+      // Each version with its latest evaluation, when it has one.
+      const latest = (a: AdapterInfo) => evaluations.find((e) => e.role === a.role && e.version === a.version && e.sha256 === a.sha256);
+      const shown = adapters.map((a) => { const evaluation = latest(a); return evaluation ? { ...a, evaluation } : a; });
+      printResult(json, shown, () => (adapters.length
+        ? adapters.map((a) => describe(a) + evaluationNote(latest(a))).join('\n')
+        : 'No adapters registered; roles use the base model.'));
       return 0;
     });
   },

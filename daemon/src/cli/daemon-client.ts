@@ -59,6 +59,7 @@ export interface ConnectOptions {
 /** The running daemon as a client, or null when there is none (no discovery file, or nobody listening). */
 export async function connectToDaemon(options: ConnectOptions = {}): Promise<DaemonClient | null> {
   const read = readDiscovery((options.paths ?? tandemPaths()).discovery);
+  if (read.kind === 'untrusted') console.error(`Not connecting to the daemon it names: ${read.message}`);
   if (read.kind !== 'found') return null;
   const socket = await openSocket(read.discovery, options.timeoutMs ?? 3000);
   if (!socket) return null;

@@ -3,12 +3,14 @@ import { createDaemonServices } from '../daemon-services.js';
 import { tandemPaths } from '../paths.js';
 import { DaemonShutdown } from '../protocol/daemon-lifecycle.js';
 import { Status, type DaemonStatus } from '../protocol/messages.js';
+import type { Role } from '../protocol/types.js';
 import { runDaemon } from '../server/daemon-process.js';
 import { isProcessAlive, readDiscovery } from '../server/discovery-file.js';
 import { TANDEM_VERSION } from '../version.js';
 import type { CliCommand } from './command.js';
 import { printResult } from './command-output.js';
 import { connectToDaemon, withDaemonOrInProcess } from './daemon-client.js';
+import { gpuLines, STATUS_HEADING, warmupLine } from './gpu-lines.js';
 
 const STOP_WAIT_MS = 30_000;
 
@@ -73,11 +75,13 @@ async function stopDaemon(): Promise<number> {
 }
 
 function describeStatus(s: DaemonStatus): string {
-  const adapter = (role: 'orchestrator' | 'worker') => (s.adapters[role].version === null ? 'base' : `v${s.adapters[role].version}`);
+  const adapter = (role: Role) => (s.adapters[role].version === null ? 'base' : `v${s.adapters[role].version}`);
   return [
     `Tandem daemon ${s.version} (pid ${s.pid})`,
     `  model:    ${s.model ? `${s.model.name}${s.model.fixture ? ' (test fixture)' : ''}` : 'none loaded'} on ${s.backend}, ${s.threads} threads`,
-    `  adapters: orchestrator ${adapter('orchestrator')}, worker ${adapter('worker')}`,
+    `  adapters: orchestrator ${adapter('orchestrator')}, worker ${adapter('worker')}, critic ${adapter('critic')}`,
     `  work:     ${s.tasksRunning} task(s) running${s.generating ? ', generating' : ''}`,
+    ...(warmupLine(s.warmup) ? [warmupLine(s.warmup)!] : []),
+    ...(s.gpu ? gpuLines(s.gpu, STATUS_HEADING) : []),
   ].join('\n');
 }

@@ -12,7 +12,7 @@ import { progressBars } from './command-output.js';
 import { formatStats } from './store-commands.js';
 import { withTandemClient, type TandemClient } from './tandem-client.js';
 import { followRound } from './task-follow.js';
-import { adapterLabel, diffLines, stepLine } from './task-report.js';
+import { adapterLabel, conflictLines, diffLines, stepLine } from './task-report.js';
 
 /** A random model rarely makes a change: try fresh tasks, but only for so long. A real model gets fewer, longer tries. */
 const ATTEMPTS = { fixture: { count: 30, budgetMs: 40_000 }, real: { count: 3, budgetMs: Infinity } };
@@ -43,7 +43,7 @@ export const demoCommand: CliCommand = {
         approved = await client.request(ReviewApprove, { taskId: reviewed.id, files: reviewed.diff.files.map((f) => ({ path: f.path, verdict: 'approve' as const })) });
         say('', `Approved task ${reviewed.id}; these files changed in the sample repo (${repo}):`);
         for (const line of diffLines(reviewed.diff.files.filter((f) => approved!.applied.includes(f.path)))) say(`  ${line}`);
-        for (const conflict of approved.conflicts) say(`  CONFLICT ${conflict.path}: ${conflict.message}`);
+        for (const line of conflictLines(approved.conflicts)) say(`  ${line}`);
       } else {
         say('', `None of the ${attempts.length} tasks produced a change to review, so there is nothing to approve this time.`);
       }

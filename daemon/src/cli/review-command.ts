@@ -8,7 +8,7 @@ import { printFailure, printRefusal, printResult } from './command-output.js';
 import { withTandemClient, type TandemClient } from './tandem-client.js';
 import { followRound, liveView } from './task-follow.js';
 import { reportRound } from './task-commands.js';
-import { diffLines } from './task-report.js';
+import { conflictLines, diffLines } from './task-report.js';
 
 const usage = 'review TASK (--approve [FILES...] [--commit] | --reject "reason" [FILES...] [--no-retry]) [--json]';
 
@@ -27,7 +27,7 @@ async function approve(client: TandemClient, taskId: string, files: string[], co
     const applied = (task.diff?.files ?? []).filter((file) => result.applied.includes(file.path));
     const lines = applied.length ? [`Applied to ${task.repoPath}:`, ...diffLines(applied).map((line) => `  ${line}`)] : ['Nothing was applied.'];
     if (result.commit) lines.push(`Committed as ${result.commit.slice(0, 12)}.`);
-    for (const conflict of result.conflicts) lines.push(`CONFLICT ${conflict.path}: ${conflict.message}`);
+    lines.push(...conflictLines(result.conflicts));
     if (result.conflicts.length) lines.push('Your copies of the conflicting files are untouched; resolve them, then approve those files again.');
     lines.push(after.state === 'review' ? `Task ${taskId} still has files waiting for a verdict.` : `Task ${taskId} is ${after.state}.`);
     return lines.join('\n');

@@ -2,7 +2,9 @@
 import { resolve } from 'node:path';
 import { SignalsScan, StatsGet, type StatsBucket, type StatsReport } from '../protocol/messages.js';
 import type { ScanResult } from '../store/signals-scan.js';
+import { AdaptersEvaluations } from '../protocol/adapter-evaluation.js';
 import type { CliCommand } from './command.js';
+import { formatEvaluations } from './eval-commands.js';
 import { printRefusal, printResult, progressBars } from './command-output.js';
 import { withTandemClient } from './tandem-client.js';
 
@@ -35,7 +37,10 @@ const stats: CliCommand = {
   run: ({ values }) => withTandemClient(async (client) => {
     const json = values.json === true;
     try {
-      printResult(json, await client.request(StatsGet), formatStats);
+      const report = await client.request(StatsGet);
+      const evaluations = await client.request(AdaptersEvaluations, {});
+      printResult(json, evaluations.length ? { ...report, evaluations } : report, () =>
+        formatStats(report) + (evaluations.length ? `\n\nHeld-out evaluations (tandem eval), newest first:\n${formatEvaluations(evaluations)}` : ''));
       return 0;
     } catch (error) {
       return printRefusal(json, error);
@@ -54,6 +59,10 @@ export function formatStats(report: StatsReport): string {
     [name, String(b.tasks), String(b.steps.orchestrator), String(b.steps.worker), String(b.reviewed), pct(b.approvalRate), pct(b.mergedRate)])];
   const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const lines = table.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  for (const c of report.critic) {
+    lines.push('', `Critic ${c.version === null ? 'base' : `v${c.version}`} against the human, over ${c.judged} reviewed result(s): precision ${pct(c.precision)}, recall ${pct(c.recall)}`
+      + ` (passed & approved ${c.truePositives}, passed & rejected ${c.falsePositives}, failed & approved ${c.falseNegatives}, failed & rejected ${c.trueNegatives})`);
+  }
   const reasons = report.overall.topRejectionReasons;
   if (reasons.length) lines.push('', 'Top rejection reasons:', ...reasons.map((r) => `  ${String(r.count).padStart(4)}  ${r.reason}`));
   return lines.join('\n');

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { TaskCancel, TaskGet, TaskList, TaskStart } from '../protocol/messages.js';
 import type { TaskDetailWithRounds } from '../protocol/task-rounds.js';
 import type { TaskDetail, TaskSummary } from '../protocol/types.js';
+import { attemptsProblem } from '../services/agent-options.js';
 import type { CliCommand } from './command.js';
 import { printFailure, printRefusal, printResult } from './command-output.js';
 import { withTandemClient, type TandemClient } from './tandem-client.js';
@@ -24,7 +25,8 @@ export async function reportRound(client: TandemClient, json: boolean, follow: (
 }
 
 /** Runs until the round ends; Ctrl-C cancels the task (its current step is still recorded). */
-async function runTask(client: TandemClient, repoPath: string, prompt: string, json: boolean): Promise<number> {
+async function runTask(client: TandemClient, start: { repoPath: string; prompt: string; critic?: boolean; attempts?: number }, json: boolean): Promise<number> {
+  const { repoPath } = start;
   let taskId: string | null = null;
   const cancel = () => { if (taskId) void client.request(TaskCancel, { taskId }).catch(() => undefined); };
   process.once('SIGINT', cancel);
@@ -33,7 +35,7 @@ async function runTask(client: TandemClient, repoPath: string, prompt: string, j
   }
   try {
     return await reportRound(client, json, (c) => followRound(c, null, async () => {
-      taskId = (await c.request(TaskStart, { repoPath, prompt })).id;
+      taskId = (await c.request(TaskStart, start)).id;
       if (process.stderr.isTTY) process.stderr.write(`task ${taskId} on ${repoPath}\n`);
       return { taskId, round: 1 };
     }, liveView()));
@@ -44,15 +46,22 @@ async function runTask(client: TandemClient, repoPath: string, prompt: string, j
 
 const run: CliCommand = {
   name: 'run',
-  usage: 'run --repo PATH "task" [--json]',
+  usage: 'run --repo PATH "task" [--critic] [--attempts N] [--json]',
   summary: 'Run a task on a repository up to its review point and summarize the diff',
-  options: { repo: { type: 'string' } },
+  options: { repo: { type: 'string' }, critic: { type: 'boolean' }, attempts: { type: 'string' } },
   async run({ values, positionals }) {
     const json = values.json === true;
     if (typeof values.repo !== 'string') return printFailure(json, 'give the repository with --repo PATH', 2);
     const prompt = positionals.join(' ').trim();
     if (!prompt) return printFailure(json, 'say what to do, e.g. tandem run --repo . "fix the failing test in src/math.test.js"', 2);
-    return withTandemClient((client) => runTask(client, resolve(values.repo as string), prompt, json));
+    const attempts = typeof values.attempts === 'string' ? Number(values.attempts) : undefined;
+    if (attempts !== undefined && attemptsProblem(attempts)) return printFailure(json, `--attempts: ${attemptsProblem(attempts)}`, 2);
+    // Unset switches leave the daemon's settings (TANDEM_CRITIC, TANDEM_ATTEMPTS, VS Code's) in force.
+    const start = {
+      repoPath: resolve(values.repo as string), prompt,
+      ...(values.critic === true && { critic: true }), ...(attempts !== undefined && { attempts }),
+    };
+    return withTandemClient((client) => runTask(client, start, json));
   },
 };
 

@@ -1,6 +1,6 @@
 // How a task reads on a terminal and in --json: one line per step, the diff as files with +/-, and
 // what to do next. Pure functions of the protocol's records, shared by run, review, task and demo.
-import type { AdapterRef, AgentAction, DiffFile, Role, StepRecord, TaskDetail, TaskState } from '../protocol/types.js';
+import { ROLES, type AdapterRef, type AgentAction, type DiffFile, type Role, type StepRecord, type TaskDetail, type TaskState } from '../protocol/types.js';
 
 /** A round ended well when it has a diff to review, or finished with nothing to change. */
 export const GOOD_ENDS: ReadonlySet<TaskState> = new Set(['review', 'finished']);
@@ -27,7 +27,7 @@ export function roundReport(task: TaskDetail): RoundReport {
   const diff = task.diff && task.diff.round === task.round && task.diff.files.length > 0 ? task.diff : null;
   return {
     taskId: task.id, state: task.state, round: task.round, stopReason: task.stopReason, repoPath: task.repoPath, worktreePath: task.worktreePath,
-    steps: { orchestrator: byRole('orchestrator'), worker: byRole('worker') },
+    steps: { orchestrator: byRole('orchestrator'), worker: byRole('worker'), critic: byRole('critic') },
     diff: diff && {
       files: diff.files.map(({ path, status, additions, deletions }) => ({ path, status, additions, deletions })),
       additions: sum(diff.files.map((f) => f.additions)),
@@ -40,7 +40,8 @@ export function roundReport(task: TaskDetail): RoundReport {
 export function formatRoundReport(report: RoundReport): string {
   const stop = report.stopReason ? `, stopped: ${report.stopReason}` : '';
   const lines = [`Task ${report.taskId} ${stateWords(report.state)} (round ${report.round}${stop}).`];
-  const roles = (['orchestrator', 'worker'] as const).map((role) =>
+  // The critic shows only where it ran: it is off by default.
+  const roles = ROLES.filter((role) => role !== 'critic' || report.steps.critic.count > 0).map((role) =>
     `${role} ${report.steps[role].adapterVersions.map(adapterLabel).join('/') || '-'} × ${report.steps[role].count} step(s)`);
   lines.push(`  steps: ${roles.join(', ')}`);
   if (report.diff) {
@@ -57,6 +58,11 @@ export function formatRoundReport(report: RoundReport): string {
 export function diffLines(files: Pick<DiffFile, 'path' | 'status' | 'additions' | 'deletions'>[]): string[] {
   const width = Math.max(...files.map((f) => printable(f.path).length));
   return files.map((f) => `${f.status[0]!.toUpperCase()} ${printable(f.path).padEnd(width)}  +${f.additions} -${f.deletions}`);
+}
+
+/** Conflicts name paths the model chose, and git's words about them: escaped like every other path. */
+export function conflictLines(conflicts: readonly { path: string; message: string }[]): string[] {
+  return conflicts.map((conflict) => `CONFLICT ${printable(conflict.path)}: ${printable(conflict.message)}`);
 }
 
 /** Paths come from the model: control characters in them are shown escaped, never sent to the terminal. */
@@ -97,6 +103,7 @@ export function describeAction(action: AgentAction | null, stopReason: string): 
     case 'search': return `search ${quote(a.query)}`;
     case 'run': return `run ${quote(a.command)}`;
     case 'accept': return 'accept';
+    case 'verdict': return `verdict ${a.score}/5 ${quote(a.rationale)}`;
     default: return `${action.tool} ${quote(a.path)}`;
   }
 }

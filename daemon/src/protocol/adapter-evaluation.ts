@@ -1,10 +1,9 @@
 // Bringing a trained adapter in and deciding whether it takes over: import a PEFT LoRA folder, evaluate
 // adapter versions on held-out recorded work, and promote a version only when it is not worse.
-import { RequestType } from 'vscode-jsonrpc';
-import type { Request } from './messages.js';
-import type { AdapterInfo, AdapterRef, Role } from './types.js';
-
-const request = <P, R>() => <M extends string>(method: M) => new RequestType<P, R, void>(method) as Request<M, P, R>;
+import { NotificationType } from 'vscode-jsonrpc';
+import { request, type Notification } from './messages.js';
+import { s } from './params-schema.js';
+import { ROLES, type AdapterInfo, type AdapterRef, type Role } from './types.js';
 
 export interface AdapterImportParams {
   role: Role;
@@ -71,13 +70,34 @@ export interface PromoteResult {
 }
 
 /** Extension/CLI: convert a PEFT LoRA folder to GGUF, check it against the base model, register it (inactive unless asked). */
-export const AdaptersImport = request<AdapterImportParams, AdapterInfo>()('tandem/adapters/import');
+export const AdaptersImport = request<AdapterImportParams, AdapterInfo>()('tandem/adapters/import',
+  s.object({ role: s.oneOf(ROLES), dir: s.string(), activate: s.optional(s.boolean()) }));
 
 /** Extension/CLI: score two versions of a role's adapter on held-out recorded work; results are stored per version. */
-export const AdaptersEvaluate = request<EvaluateParams, EvaluateResult>()('tandem/adapters/evaluate');
+export const AdaptersEvaluate = request<EvaluateParams, EvaluateResult>()('tandem/adapters/evaluate', s.object({
+  role: s.oneOf(ROLES), version: s.optional(s.nullable(s.number())), against: s.optional(s.nullable(s.number())),
+  split: s.optional(s.number()),
+}));
 
 /** Extension/CLI: make a version active if its evaluation is not worse than the active one's (or forced); hot-swapped in a running daemon. */
-export const AdaptersPromote = request<PromoteParams, PromoteResult>()('tandem/adapters/promote');
+export const AdaptersPromote = request<PromoteParams, PromoteResult>()('tandem/adapters/promote', s.object({
+  role: s.oneOf(ROLES), version: s.nullable(s.number()), force: s.optional(s.boolean()), split: s.optional(s.number()),
+}));
 
 /** Extension/CLI: the stored evaluations of a role's versions, newest first. */
-export const AdaptersEvaluations = request<{ role?: Role }, AdapterEvaluation[]>()('tandem/adapters/evaluations');
+export const AdaptersEvaluations = request<{ role?: Role }, AdapterEvaluation[]>()('tandem/adapters/evaluations',
+  s.object({ role: s.optional(s.oneOf(ROLES)) }));
+
+/** What changed about a role's adapters, and which version is active after it. */
+export interface AdaptersChanged {
+  role: Role;
+  change: 'registered' | 'activated' | 'removed' | 'evaluated';
+  /** The version the change is about (null: the base model alone). */
+  version: number | null;
+  /** The role's active version once the change is done. */
+  active: number | null;
+}
+
+/** Daemon: a role's adapters changed, whichever client (or the CLI) did it; every connected client gets it, so all windows see it live. */
+export const AdaptersChangedNotification = new NotificationType<AdaptersChanged>('tandem/adapters/changed') as
+  Notification<'tandem/adapters/changed', AdaptersChanged>;

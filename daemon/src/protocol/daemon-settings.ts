@@ -1,8 +1,8 @@
 // The user's settings a running daemon takes from a client (VS Code's tandem.allowedCommands,
 // tandem.model, tandem.threads), beside the daemon's lifecycle messages: a daemon started by the CLI
 // or by another window, or one that outlives a settings change, still uses what the user says now.
-import { RequestType } from 'vscode-jsonrpc';
-import type { Request } from './messages.js';
+import { request } from './messages.js';
+import { s } from './params-schema.js';
 
 export interface SettingsUpdate {
   /**
@@ -14,6 +14,10 @@ export interface SettingsUpdate {
   model?: string;
   /** Generation threads the client wants; 0 leaves the choice to the daemon. */
   threads?: number;
+  /** A critic judges each worker result before the orchestrator sees it (tasks started from now on). */
+  critic?: boolean;
+  /** Attempts the worker makes at each subtask, each on its own scratch worktree (1 to 8; tasks started from now on). */
+  attempts?: number;
 }
 
 /** A setting the daemon cannot apply while it runs, with what the user can do about it. */
@@ -30,4 +34,8 @@ export interface SettingsOutcome {
 }
 
 /** Extension: VS Code's settings on connect and on each change. Under tandem/daemon/, so the panel cannot send it. */
-export const DaemonSettings = new RequestType<SettingsUpdate, SettingsOutcome, void>('tandem/daemon/settings') as Request<'tandem/daemon/settings', SettingsUpdate, SettingsOutcome>;
+export const DaemonSettings = request<SettingsUpdate, SettingsOutcome>()('tandem/daemon/settings', s.object({
+  allowedCommands: s.optional(s.record(s.nullable(s.array(s.string())))),
+  model: s.optional(s.string()),
+  threads: s.optional(s.number()),
+}, 'the settings update'));

@@ -1,9 +1,9 @@
 // Domain types shared by the daemon, the extension and the webview. Types only: no runtime code
 // beyond the few constant lists that describe the domain.
 
-/** The two roles one base model plays, each through its own LoRA adapter. */
-export type Role = 'orchestrator' | 'worker';
-export const ROLES: readonly Role[] = ['orchestrator', 'worker'];
+/** The roles one base model plays, each through its own LoRA adapter. The critic judges worker results (off by default). */
+export type Role = 'orchestrator' | 'worker' | 'critic';
+export const ROLES: readonly Role[] = ['orchestrator', 'worker', 'critic'];
 
 /** Which adapter a generation ran on; version null means the base model with the role's prompt. */
 export interface AdapterRef {
@@ -73,7 +73,19 @@ export type WorkerAction =
   | { tool: 'run'; args: { command: string } }
   | { tool: 'done'; args: { summary: string } };
 
-export type AgentAction = OrchestratorAction | WorkerAction;
+/** The critic's judgement of one worker result: a score and a pass/fail per criterion, with why. */
+export interface CriticVerdict {
+  score: 1 | 2 | 3 | 4 | 5;
+  does_what_was_asked: boolean;
+  /** 'not_run' when no test command was run or allowed. */
+  tests_pass: 'pass' | 'fail' | 'not_run';
+  no_unrelated_changes: boolean;
+  rationale: string;
+}
+
+export type CriticAction = { tool: 'verdict'; args: CriticVerdict };
+
+export type AgentAction = OrchestratorAction | WorkerAction | CriticAction;
 
 export interface DiffHunk {
   index: number;
@@ -101,6 +113,8 @@ export interface TaskDiff {
   unified: string;
   patchId: string; // `git patch-id --stable`
   files: DiffFile[];
+  /** The commit holding the agent's version of every file when this diff was taken (absent in older records). */
+  agentCommit?: string;
 }
 
 export interface TaskSummary {
@@ -179,8 +193,8 @@ export interface ApplyResult {
 
 export type SignalKind = 'merged' | 'reverted' | 'tests_passed' | 'tests_failed';
 
-export type ExportFormat = 'openai-sft' | 'trl-sft' | 'sharegpt' | 'trl-dpo' | 'openai-dpo' | 'trl-kto';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai-sft', 'trl-sft', 'sharegpt', 'trl-dpo', 'openai-dpo', 'trl-kto'];
+export type ExportFormat = 'openai-sft' | 'trl-sft' | 'sharegpt' | 'trl-dpo' | 'openai-dpo' | 'trl-kto' | 'trl-grpo';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai-sft', 'trl-sft', 'sharegpt', 'trl-dpo', 'openai-dpo', 'trl-kto', 'trl-grpo'];
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -197,6 +211,10 @@ export interface ExportManifest {
   filters: Omit<ExportOptions, 'out'>;
   counts: Record<string, number>; // e.g. "train/worker/approved"
   redactions: number;
+  /** Secrets redacted per detection rule, e.g. { "secret-assignment": 3, "url-password": 1, "secretlint-github": 1 }. */
+  redactionsByRule: Record<string, number>;
+  /** How a group's rewards and a within-group pair's order are computed (trl-grpo and the preference formats). */
+  reward?: string;
   files: { path: string; sha256: string; records: number }[];
   createdAt: string;
 }

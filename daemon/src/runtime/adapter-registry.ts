@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile } from 'node:fs/promises';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ErrorCodes, type ErrorCode } from '../protocol/errors.js';
 import { ROLES, type AdapterInfo, type AdapterRef, type Role } from '../protocol/types.js';
 import { readJsonFile, writeJsonFileAtomic } from '../json-file.js';
@@ -63,7 +63,9 @@ export class AdapterRegistry {
       try {
         await this.options.validate(incoming);
       } catch (error) {
-        return fail(ErrorCodes.BadAdapterFile, `${file} was not added: ${error instanceof Error ? error.message : String(error)}`);
+        // The check ran on our copy; the user knows the file by their own name.
+        const problem = (error instanceof Error ? error.message : String(error)).split(incoming).join(file).split(basename(incoming)).join(file);
+        return fail(ErrorCodes.BadAdapterFile, `${file} was not added: ${problem}`);
       }
       const sha256 = await sha256File(incoming);
       return this.commit(role, incoming, { sha256, baseModelSha }, options.activate ?? true);

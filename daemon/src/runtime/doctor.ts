@@ -1,10 +1,13 @@
 // `tandem doctor`: proves an install works in seconds with no download. It reports the llama.cpp
-// backend, threads and memory, makes the fixture model in a temp dir, and generates with each role.
+// backend, the GPU (devices, VRAM, layers, or why none is used and the fix), threads and memory, makes
+// the fixture model in a temp dir, warms it up as the daemon does, and generates with each role.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { GpuStatus, WarmupStatus } from '../protocol/gpu-status.js';
 import { ROLES, type AdapterRef, type Role } from '../protocol/types.js';
 import { writeFixtureModel } from './fixture-model.js';
+import { memorySettings } from './gpu-settings.js';
 import { ModelRuntime } from './model-runtime.js';
 import { chooseThreads, type ThreadChoice } from './thread-count.js';
 
@@ -22,6 +25,10 @@ export interface DoctorGeneration {
 export interface DoctorReport {
   ok: boolean;
   backend: string | null;
+  /** Null when llama.cpp did not start. */
+  gpu: GpuStatus | null;
+  /** The warm-up the daemon also does after loading (on a GPU: compiling its kernels), before the probes. */
+  warmup: WarmupStatus | null;
   threads: ThreadChoice & { cores: number };
   memory: { totalMb: number; freeMb: number; rssMb: number };
   generations: DoctorGeneration[];
@@ -48,14 +55,14 @@ export async function runDoctor(options: { threads?: number | null } = {}): Prom
     threads = chooseThreads(null, {});
   }
   const report: DoctorReport = {
-    ok: false, backend: null, threads: { ...threads, cores: availableParallelism() },
+    ok: false, backend: null, gpu: null, warmup: null, threads: { ...threads, cores: availableParallelism() },
     memory: { totalMb: mb(totalmem()), freeMb: mb(freemem()), rssMb: 0 }, generations: [], adaptersDiffer: null, problems,
   };
   const dir = await mkdtemp(join(tmpdir(), 'tandem-doctor-'));
   try {
     const fixture = await writeFixtureModel(dir, { preset: 'tiny', seed: 1 });
     const loaded = await ModelRuntime.load({
-      modelPath: fixture.modelPath, threads: threads.threads, contextSize: 1024,
+      modelPath: fixture.modelPath, threads: threads.threads, contextSize: 1024, gpuLayers: gpuLayersFromEnv(problems),
       adapters: {
         orchestrator: { path: fixture.adapters.orchestrator, version: 1, sha256: 'fixture' },
         worker: { path: fixture.adapters.worker, version: 1, sha256: 'fixture' },
@@ -68,6 +75,9 @@ export async function runDoctor(options: { threads?: number | null } = {}): Prom
     const runtime = loaded.value;
     try {
       report.backend = runtime.status().backend;
+      report.gpu = await runtime.gpuStatus();
+      report.warmup = await runtime.warmUp();
+      if (report.warmup.state === 'failed') problems.push(`the warm-up failed: ${report.warmup.error}`);
       for (const role of ROLES) report.generations.push(await probe(runtime, role, problems));
       const [first, second] = report.generations;
       report.adaptersDiffer = Boolean(first && second && first.text !== second.text);
@@ -93,6 +103,16 @@ async function probe(runtime: ModelRuntime, role: Role, problems: string[]): Pro
   const parsed = result.action !== null;
   if (result.tokensOut === 0) problems.push(`the ${role} generated no tokens`);
   return { role, adapter: result.adapter, ok: result.tokensOut > 0, parsed, tokensOut: result.tokensOut, latencyMs: Math.round(result.latencyMs), text: result.text };
+}
+
+/** TANDEM_GPU_LAYERS as the daemon reads it; a bad value is a problem and the default is used. */
+function gpuLayersFromEnv(problems: string[]) {
+  try {
+    return memorySettings({}).gpuLayers;
+  } catch (error) {
+    problems.push((error as Error).message);
+    return 'auto' as const;
+  }
 }
 
 function mb(bytes: number): number {

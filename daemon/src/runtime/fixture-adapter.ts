@@ -6,6 +6,8 @@ import { SeededRandom } from './seeded-random.js';
 
 export interface FixtureAdapterSpec {
   name: string;
+  /** The base model's architecture: llama.cpp refuses an adapter made for another. Defaults to llama. */
+  arch?: string;
   seed: number;
   rank: number;
   /** alpha = 2 * rank doubles the low-rank update, so the adapter changes outputs clearly. */
@@ -24,7 +26,7 @@ export async function writeFixtureAdapter(path: string, spec: FixtureAdapterSpec
   }
   await writeGgufFile(path, {
     metadata: [
-      ['general.architecture', gguf.str('llama')],
+      ['general.architecture', gguf.str(spec.arch ?? 'llama')],
       ['general.type', gguf.str('adapter')],
       ['general.name', gguf.str(spec.name)],
       ['adapter.type', gguf.str('lora')],

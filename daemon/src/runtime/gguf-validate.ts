@@ -10,7 +10,9 @@ export type ModelFileProblem =
   | 'unreadable' | 'not_gguf' | 'unsupported_version' | 'truncated' | 'corrupt'
   | 'not_a_model' | 'not_an_adapter' | 'wrong_architecture' | 'tensor_mismatch'
   /** The header looked right but llama.cpp still refused the file; the message quotes its log. */
-  | 'rejected_by_llama';
+  | 'rejected_by_llama'
+  /** The model and both role contexts do not fit in the GPU's memory as the settings ask. */
+  | 'does_not_fit';
 
 export interface ModelFileError {
   problem: ModelFileProblem;
@@ -109,6 +111,7 @@ function checkTensorsFit(file: GgufFile, base: BaseModelSummary): { ok: true; ra
       problems.push(`${target} is [${weight.join(', ')}] in the base model, but lora_a is [${a.join(', ')}] and lora_b is [${b.join(', ')}] (expected [${nIn}, r] and [r, ${nOut}])`);
       continue;
     }
+    if (a[1] === 0) { problems.push(`${target} has rank 0: its lora_a and lora_b hold no values, and llama.cpp cannot load it`); continue; }
     rank = Math.max(rank, a[1]!);
   }
   return problems.length ? { ok: false, problems } : { ok: true, rank, targets: [...pairs.keys()] };

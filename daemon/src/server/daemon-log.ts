@@ -21,7 +21,11 @@ export function createDaemonLog(options: DaemonLogOptions): DaemonLog & { readon
   const file = join(options.dir, 'daemon.log');
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const keep = options.keep ?? 3;
-  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  } catch {
+    // A read-only TANDEM_HOME: read-only commands still work; each line then says it was not written.
+  }
   let size = existsSync(file) ? statSync(file).size : 0;
 
   const rotate = () => {

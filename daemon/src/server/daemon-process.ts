@@ -123,6 +123,7 @@ export async function findRunningDaemon(paths: TandemPaths): Promise<DaemonDisco
       }
     }
   }
-  removeStaleDiscovery(paths.discovery);
+  // A dead daemon's file, or one this user must not trust: either way not a daemon of ours.
+  try { removeStaleDiscovery(paths.discovery); } catch { /* another user's file we may not remove: claiming will say so */ }
   return null;
 }

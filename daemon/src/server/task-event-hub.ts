@@ -1,24 +1,30 @@
 // Fan-out of task events: each event goes only to the subscribers that asked for its task (or '*').
+// Adapter changes concern everyone: they go to every subscriber that takes them.
+import type { AdaptersChanged } from '../protocol/adapter-evaluation.js';
 import type { TaskEvent } from '../protocol/events.js';
 
 export type TaskEventSink = (event: TaskEvent) => void;
+export type AdaptersChangedSink = (change: AdaptersChanged) => void;
 
 /** What the services see: somewhere to publish events, with no idea who listens. */
 export interface TaskEventPublisher {
   publish(event: TaskEvent): void;
+  /** Tells every client that a role's adapters changed (optional: a test's publisher may not care). */
+  announce?(change: AdaptersChanged): void;
 }
 
 interface Subscriber {
   sink: TaskEventSink;
   taskIds: Set<string>;
+  adapters?: AdaptersChangedSink;
 }
 
 export class TaskEventHub implements TaskEventPublisher {
   private readonly subscribers = new Map<string, Subscriber>();
 
   /** Registers a subscriber (a client session, or an in-process listener) that starts with no subscriptions. */
-  attach(subscriberId: string, sink: TaskEventSink): void {
-    this.subscribers.set(subscriberId, { sink, taskIds: new Set() });
+  attach(subscriberId: string, sink: TaskEventSink, adapters?: AdaptersChangedSink): void {
+    this.subscribers.set(subscriberId, { sink, taskIds: new Set(), ...(adapters && { adapters }) });
   }
 
   detach(subscriberId: string): void {
@@ -40,6 +46,16 @@ export class TaskEventHub implements TaskEventPublisher {
         subscriber.sink(event);
       } catch {
         // A subscriber whose sink throws has gone away; the others still get the event.
+        this.subscribers.delete(id);
+      }
+    }
+  }
+
+  announce(change: AdaptersChanged): void {
+    for (const [id, subscriber] of this.subscribers) {
+      try {
+        subscriber.adapters?.(change);
+      } catch {
         this.subscribers.delete(id);
       }
     }

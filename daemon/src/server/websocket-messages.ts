@@ -35,6 +35,15 @@ export class WebSocketMessageReader extends AbstractMessageReader implements Mes
 
   private onFrame(data: RawData, isBinary: boolean): void {
     const bytes = frameBytes(data);
+    if (bytes.byteLength > this.maxBytes && !this.options.answerBadFrames && isResponseHead(bytes)) {
+      // An answer too large to take: fail the request that asked for it rather than leave it pending.
+      const id = idNear(bytes);
+      if (id !== null) {
+        this.callback?.({ jsonrpc: '2.0', id, error: { code: ErrorCodes.MessageTooLarge,
+          message: `The daemon's answer of ${bytes.byteLength} bytes is over the limit of ${this.maxBytes} bytes (a very large file in a diff?).` } } as Message);
+        return;
+      }
+    }
     if (bytes.byteLength > this.maxBytes) {
       this.refuse(idNear(bytes), ErrorCodes.MessageTooLarge,
         `Message of ${bytes.byteLength} bytes refused: the limit is ${this.maxBytes} bytes. Send smaller pieces.`);
@@ -106,6 +115,14 @@ function frameBytes(data: RawData): Uint8Array {
     return out;
   }
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+/** Whether a frame is a response (no "method" before its result or error), judged from its start. */
+function isResponseHead(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 256));
+  const body = head.search(/"(result|error)"\s*:/);
+  const method = head.search(/"method"\s*:/);
+  return body >= 0 && (method < 0 || method > body);
 }
 
 /** The request id of a refused frame, read from its start without parsing the whole thing, so the sender's request fails instead of hanging. */

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { TandemPaths } from '../paths.js';
 import { ErrorCodes } from '../protocol/errors.js';
+import type { AdaptersChanged } from '../protocol/adapter-evaluation.js';
 import type { AdapterInfo, AdapterRef, ProgressEvent, Role } from '../protocol/types.js';
 import { checkAdapterFits } from '../runtime/adapter-check.js';
 import { AdapterRegistry, type RegistryOutcome } from '../runtime/adapter-registry.js';
@@ -23,7 +24,12 @@ export class AdapterService {
   private chosen: Promise<ChosenBaseModel> | null = null;
   private runtime: ModelRuntime | null = null;
 
-  constructor(private readonly paths: TandemPaths, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly paths: TandemPaths,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Told of every change that took, so every client sees it (see TaskEventHub.announce). */
+    private readonly onChange: (change: AdaptersChanged) => void = () => undefined,
+  ) {
     this.registry = new AdapterRegistry({
       registryFile: paths.adapterRegistry,
       adaptersDir: paths.adapters,
@@ -57,8 +63,17 @@ export class AdapterService {
 
   async add(role: Role, path: string, progress?: (event: ProgressEvent) => void): Promise<AdapterInfo> {
     await this.baseModel(progress); // the first checksum of a large model takes a while: show it
+    const before = this.registry.active(role)?.version ?? null;
     const added = unwrap(await this.registry.add(role, path));
-    await this.install(role, added);
+    try {
+      await this.install(role, added);
+    } catch (error) {
+      // The running daemon could not load it: forget it, so the registry says what the runtime uses.
+      this.registry.use(role, before);
+      this.registry.remove(role, added.version);
+      throw error;
+    }
+    this.changed(role, 'registered', added.version);
     return added;
   }
 
@@ -82,6 +97,7 @@ export class AdapterService {
       const added = unwrap(await this.registry.add(role, converted, { activate }));
       progress?.({ id: 'adapter-import', title: `Imported ${role} v${added.version}`, done: 2, total: 2, unit: 'steps', finished: true });
       if (activate) await this.install(role, added);
+      this.changed(role, 'registered', added.version);
       return added;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
@@ -89,13 +105,26 @@ export class AdapterService {
   }
 
   async use(role: Role, version: number | null): Promise<AdapterRef> {
+    const before = this.registry.active(role)?.version ?? null;
     const ref = unwrap(this.registry.use(role, version));
-    await this.install(role, this.registry.active(role));
+    try {
+      await this.install(role, this.registry.active(role));
+    } catch (error) {
+      this.registry.use(role, before); // the runtime still runs the one before
+      throw error;
+    }
+    this.changed(role, 'activated', version);
     return ref;
   }
 
   remove(role: Role, version: number): void {
     unwrap(this.registry.remove(role, version));
+    this.changed(role, 'removed', version);
+  }
+
+  /** Evaluations are stored by the evaluation service; they are news to every window too. */
+  changed(role: Role, change: AdaptersChanged['change'], version: number | null): void {
+    this.onChange({ role, change, version, active: this.registry.active(role)?.version ?? null });
   }
 
   /** Hot-swap: the role's next generation uses the adapter; a running one finishes on the old. */

@@ -35,6 +35,7 @@ async function writeFixtureModelOnce(dir: string): Promise<{ modelPath: string; 
     adapters: {
       orchestrator: join(dir, 'tandem-fixture-tiny.orchestrator.lora.gguf'),
       worker: join(dir, 'tandem-fixture-tiny.worker.lora.gguf'),
+      critic: join(dir, 'tandem-fixture-tiny.critic.lora.gguf'),
     },
   };
   if ([files.modelPath, ...Object.values(files.adapters)].every((file) => existsSync(file))) return files;

@@ -43,6 +43,7 @@ export class EvaluationService {
     };
     progress?.({ id: 'eval', title: 'Evaluated', done: meter.total, total: meter.total, unit: 'steps', finished: true });
     for (const evaluation of [scored.candidate, scored.against]) this.records.saveEvaluation(evaluation);
+    this.options.adapters.changed(role, 'evaluated', scored.candidate.version);
     return { ...scored, decision: decide(scored.candidate, scored.against, minExamples(this.options.env)) };
   }
 

@@ -5,6 +5,7 @@ import { readConfig } from '../config.js';
 import type { TandemPaths } from '../paths.js';
 import { ErrorCodes } from '../protocol/errors.js';
 import { ROLES, type AdapterInfo, type AdapterRef, type ModelInfo, type Role } from '../protocol/types.js';
+import { memorySettings } from '../runtime/gpu-settings.js';
 import { listLocalModels } from '../runtime/local-models.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
 import { ProgressBar } from '../cli/progress-bar.js';
@@ -23,15 +24,20 @@ export class ModelService {
       unwrap(await registry.add(role, choice.fixtureAdapters[role]));
     }
     const active = Object.fromEntries(ROLES.map((role) => [role, usableAdapter(registry.active(role), choice.sha256, log)]));
-    const threads = env.TANDEM_THREADS ? Number(env.TANDEM_THREADS) : readConfig(paths.config).threads ?? null;
+    const config = readConfig(paths.config);
+    const threads = env.TANDEM_THREADS ? Number(env.TANDEM_THREADS) : config.threads ?? null;
+    const { gpuLayers, contextSize } = memorySettings(config, env);
     const loaded = await ModelRuntime.load({
-      modelPath: choice.path, modelSha256: choice.sha256, threads, adapters: active, log,
+      modelPath: choice.path, modelSha256: choice.sha256, threads, adapters: active, log, gpuLayers, contextSize,
       onLoadProgress: (fraction) => bar.update({ id: 'model-load', title: 'Loading the model', done: Math.round(fraction * 100), total: 100, finished: fraction >= 1 }),
     });
     if (!loaded.ok) throw new ResponseError(ErrorCodes.BadModelFile, loaded.error.message);
     const status = loaded.value.status();
-    log(`model ${status.model.name} loaded (${status.backend}, ${status.threads} threads)${status.model.fixture ? ': the random-weight fixture, its output is random' : ''}`);
+    log(`model ${status.model.name} loaded (${status.backend}, ${status.threads} threads, ${status.contextSize}-token role contexts)${status.model.fixture ? ': the random-weight fixture, its output is random' : ''}`);
     adapters.attach(loaded.value);
+    // In the background: the daemon serves status meanwhile, and the first task queues behind it.
+    void loaded.value.warmUp().then((w) => log(w.state === 'ready' ? `warm-up done (${w.label}) in ${w.ms} ms` : `warm-up failed, the first task pays for it: ${w.error}`));
+    void loaded.value.gpuStatus().then((gpu) => { if (gpu.notUsed) log(`GPU not used: ${gpu.notUsed.message}${gpu.notUsed.fix ? ` Fix: ${gpu.notUsed.fix}` : ''}`); }, () => undefined);
     return new ModelService(loaded.value, paths);
   }
 

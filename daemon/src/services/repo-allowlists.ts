@@ -3,7 +3,7 @@
 // adds is allowed in the next step, and one the user removes is refused from then on.
 // What clients send is shared by every client of this daemon and kept in memory only: each window
 // sends its settings again when it connects, and a new daemon starts from the env and config.json.
-import { resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { isAllowlistMap, readConfig } from '../config.js';
 
 type Lists = Record<string, string[]>;
@@ -11,14 +11,23 @@ type Lists = Record<string, string[]>;
 export class RepoAllowlists {
   private readonly sent = new Map<string, readonly string[]>();
   private readonly fromEnv: Lists;
+  private readonly networkFromEnv: string[];
 
   constructor(private readonly configPath: string, env: NodeJS.ProcessEnv, log: (line: string) => void) {
     this.fromEnv = parseEnv(env.TANDEM_ALLOWED_COMMANDS, log);
+    this.networkFromEnv = (env.TANDEM_COMMAND_NETWORK ?? '').split(delimiter).filter(Boolean);
   }
 
   forRepo(repoPath: string): readonly string[] {
     const repo = resolve(repoPath);
     return this.sent.get(repo) ?? entryFor(this.fromEnv, repo) ?? entryFor(readConfig(this.configPath).allowedCommands, repo) ?? [];
+  }
+
+  /** Whether the repository's commands may use the network: listed in TANDEM_COMMAND_NETWORK (paths) or config.json `commandNetwork`. */
+  networkFor(repoPath: string): boolean {
+    const repo = resolve(repoPath);
+    const listed = [...this.networkFromEnv, ...(readConfig(this.configPath).commandNetwork ?? [])];
+    return listed.some((path) => resolve(path) === repo);
   }
 
   /** Takes a client's lists (null: forget what clients said for that repository); returns each one's list now. */

@@ -1,15 +1,20 @@
 // The human's verdict: approved files (or hunks, or the user's edited version) are applied to the user's
 // tree and recorded; a rejection is recorded with its reason and, when asked, starts the next round.
+// The daemon decides whether the user edited a file before approving: it compares the worktree with
+// the round's frozen agent version, so a client sends only which files (or hunks) it approves.
 import { ResponseError } from 'vscode-jsonrpc';
 import type { TandemPaths } from '../paths.js';
 import { ErrorCodes } from '../protocol/errors.js';
+import type { HunkState } from '../protocol/review-hunks.js';
 import type { ApplyResult, FileReview, TaskDiff, TaskSummary } from '../protocol/types.js';
 import type { TaskEventPublisher } from '../server/task-event-hub.js';
 import type { Store } from '../store/open-store.js';
 import type { ReviewRecorder } from '../store/review-recorder.js';
-import { getTask, latestDiff, taskReviews } from '../store/task-queries.js';
+import { latestDiff, taskState } from '../store/task-queries.js';
 import { applyApproved } from '../workspace/apply-approved.js';
 import { rejectTaskWorktree } from '../workspace/reject-round.js';
+import { splitFileSections } from '../workspace/unified-diff.js';
+import { dropHunk, worktreeHunks, type FileUnderReview } from '../workspace/worktree-hunks.js';
 import type { TaskService } from './task-service.js';
 
 export interface ReviewServiceDeps {
@@ -30,19 +35,22 @@ export class ReviewService {
 
   async approve(params: { taskId: string; files: FileReview[]; commit?: boolean }): Promise<ApplyResult> {
     const diff = this.diffUnderReview(params.taskId);
-    const files = params.files.map((file) => ({ ...file, verdict: file.editedContent === undefined ? file.verdict : 'approve_with_edits' } as FileReview));
-    const unknown = files.filter((file) => !diff.files.some((f) => f.path === file.path) || file.verdict === 'reject');
+    const unknown = params.files.filter((file) => !diff.files.some((f) => f.path === file.path) || file.verdict === 'reject');
     if (unknown.length) throw new ResponseError(-32602, `Not approvable in this diff: ${unknown.map((f) => f.path).join(', ')}.`);
     const worktree = await this.deps.tasks.worktreeOf(params.taskId);
-    const outcome = await applyApproved(worktree, files, { commit: params.commit ?? false, expectedPatchId: diff.patchId });
-    const applied = new Set(outcome.result.applied);
-    for (const file of files) if (applied.has(file.path)) this.deps.reviews.recordReview(params.taskId, diff.id, file);
-    if (applied.size > 0) {
-      this.deps.reviews.recordApplied({
-        taskId: params.taskId, diffId: diff.id, patchId: outcome.applied.patchId, unifiedDiff: outcome.applied.unified, commitSha: outcome.result.commit,
-      });
-    }
-    await this.settleIfReviewed(params.taskId, diff);
+    const outcome = await applyApproved(worktree, params.files, {
+      commit: params.commit ?? false, ...(diff.agentCommit ? { agentCommit: diff.agentCommit } : {}),
+    });
+    const settled = this.deps.reviews.recordOutcome({
+      taskId: params.taskId,
+      diffId: diff.id,
+      reviews: outcome.reviews,
+      ...(outcome.reviews.length > 0 ? {
+        applied: { patchId: outcome.applied.patchId, unifiedDiff: outcome.applied.unified, commitSha: outcome.result.commit },
+      } : {}),
+      diffPaths: diff.files.map((file) => file.path),
+    });
+    if (settled) await this.deps.tasks.settled(params.taskId, settled);
     return outcome.result;
   }
 
@@ -52,30 +60,49 @@ export class ReviewService {
     }
     const diff = this.diffUnderReview(params.taskId);
     const paths = params.files?.length ? params.files : diff.files.map((file) => file.path);
-    for (const path of paths) this.deps.reviews.recordReview(params.taskId, diff.id, { path, verdict: 'reject', reason: params.reason });
+    const reviews = paths.map((path) => ({ review: { path, verdict: 'reject' as const, reason: params.reason } }));
     if (params.retry) {
+      // The task goes on to its next round: recorded without settling it.
+      this.deps.reviews.recordOutcome({ taskId: params.taskId, diffId: diff.id, reviews, diffPaths: null });
       await rejectTaskWorktree(await this.deps.tasks.worktreeOf(params.taskId), { retry: true, worktreesDir: this.deps.paths.worktrees, files: params.files });
       await this.deps.tasks.retry(params.taskId, params.reason, clientId);
     } else {
-      await this.settleIfReviewed(params.taskId, diff);
+      const settled = this.deps.reviews.recordOutcome({ taskId: params.taskId, diffId: diff.id, reviews, diffPaths: diff.files.map((file) => file.path) });
+      if (settled) await this.deps.tasks.settled(params.taskId, settled);
     }
     return this.deps.tasks.summary(params.taskId);
   }
 
-  private diffUnderReview(taskId: string): TaskDiff & { id: number } {
-    const task = getTask(this.deps.store, taskId);
-    if (!task) throw new ResponseError(ErrorCodes.NotFound, `No task ${taskId}.`);
-    const diff = latestDiff(this.deps.store, taskId);
-    if (task.state !== 'review' || !diff) {
-      throw new ResponseError(ErrorCodes.InvalidState, `Task ${taskId} is ${task.state}, not waiting for review.`);
-    }
-    return diff;
+  hunks(params: { taskId: string; path: string }): Promise<HunkState[]> {
+    return this.fileUnderReview(params.taskId, params.path).then(worktreeHunks);
   }
 
-  /** Once every file of the diff has a verdict, the task is applied (something approved) or rejected. */
-  private async settleIfReviewed(taskId: string, diff: TaskDiff & { id: number }): Promise<void> {
-    const verdicts = new Map(taskReviews(this.deps.store, taskId).filter((r) => r.diffId === diff.id).map((r) => [r.path, r.verdict]));
-    if (!diff.files.every((file) => verdicts.has(file.path))) return;
-    await this.deps.tasks.settle(taskId, [...verdicts.values()].some((verdict) => verdict !== 'reject') ? 'applied' : 'rejected');
+  async dropHunk(params: { taskId: string; path: string; index: number }): Promise<HunkState[]> {
+    const outcome = await dropHunk(await this.fileUnderReview(params.taskId, params.path), params.index);
+    if ('error' in outcome) throw new ResponseError(ErrorCodes.InvalidState, `Cannot drop it: ${outcome.error}.`);
+    return outcome;
+  }
+
+  private async fileUnderReview(taskId: string, path: string): Promise<FileUnderReview> {
+    const diff = this.diffUnderReview(taskId);
+    const index = diff.files.findIndex((file) => file.path === path);
+    const file = diff.files[index];
+    if (!file) throw new ResponseError(-32602, `Task ${taskId} has no change to ${path} under review.`);
+    if (file.binary) throw new ResponseError(-32602, `${path} is binary: it has no hunks to choose from.`);
+    const worktree = await this.deps.tasks.worktreeOf(taskId);
+    return {
+      root: worktree.root, path, base: await worktree.original(file.oldPath ?? path), agentHunks: splitFileSections(diff.unified)[index]?.hunks ?? [],
+    };
+  }
+
+  /** The latest diff of a task waiting for review, read without the task's steps. */
+  private diffUnderReview(taskId: string): TaskDiff & { id: number } {
+    const state = taskState(this.deps.store, taskId);
+    if (!state) throw new ResponseError(ErrorCodes.NotFound, `No task ${taskId}.`);
+    const diff = latestDiff(this.deps.store, taskId);
+    if (state !== 'review' || !diff) {
+      throw new ResponseError(ErrorCodes.InvalidState, `Task ${taskId} is ${state}, not waiting for review.`);
+    }
+    return diff;
   }
 }

@@ -7,6 +7,7 @@ import type { PendingSetting, SettingsOutcome } from '../protocol/daemon-setting
 import type { ModelInfo } from '../protocol/types.js';
 import { findLocalModel } from '../runtime/local-models.js';
 import { builtinCatalog } from '../runtime/model-catalog.js';
+import type { AgentOptionsHolder } from './agent-options.js';
 import type { RepoAllowlists } from './repo-allowlists.js';
 import { parseSettingsUpdate } from './settings-update.js';
 
@@ -14,13 +15,14 @@ import { parseSettingsUpdate } from './settings-update.js';
 export type LoadedModel = { model: ModelInfo; threads: number } | null;
 
 export class SettingsService {
-  constructor(private readonly allowlists: RepoAllowlists, private readonly modelsDir: string) {}
+  constructor(private readonly allowlists: RepoAllowlists, private readonly modelsDir: string, private readonly agentOptions: AgentOptionsHolder) {}
 
   /** Applies what can be applied now; a malformed update is refused whole, as invalid params. */
   apply(raw: unknown, loaded: LoadedModel): SettingsOutcome {
     const parsed = parseSettingsUpdate(raw);
     if (!parsed.ok) throw new ResponseError(-32602, parsed.message);
-    const { allowedCommands, model, threads } = parsed.update;
+    const { allowedCommands, model, threads, critic, attempts } = parsed.update;
+    this.agentOptions.apply({ ...(critic !== undefined && { critic }), ...(attempts !== undefined && { attempts }) });
     const pending = loaded ? [this.modelPending(model ?? '', loaded), threadsPending(threads ?? 0, loaded)] : [];
     return {
       allowedCommands: this.allowlists.apply(allowedCommands ?? {}),

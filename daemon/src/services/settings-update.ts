@@ -3,6 +3,7 @@
 import { isAbsolute } from 'node:path';
 import { splitCommandLine } from '../agents/tools/command-line.js';
 import type { SettingsUpdate } from '../protocol/daemon-settings.js';
+import { attemptsProblem } from './agent-options.js';
 
 export type ParsedUpdate = { ok: true; update: SettingsUpdate } | { ok: false; message: string };
 
@@ -21,6 +22,15 @@ export function parseSettingsUpdate(raw: unknown): ParsedUpdate {
   if (raw.threads !== undefined) {
     if (!Number.isInteger(raw.threads) || (raw.threads as number) < 0) return bad('"threads" must be a whole number, 0 or more (0: the daemon decides)');
     update.threads = raw.threads as number;
+  }
+  if (raw.critic !== undefined) {
+    if (typeof raw.critic !== 'boolean') return bad('"critic" must be true or false');
+    update.critic = raw.critic;
+  }
+  if (raw.attempts !== undefined) {
+    const problem = attemptsProblem(raw.attempts);
+    if (problem) return bad(problem);
+    update.attempts = raw.attempts as number;
   }
   // Keys this daemon does not know are left alone, so a newer client can talk to an older daemon.
   return { ok: true, update };

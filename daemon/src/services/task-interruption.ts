@@ -28,6 +28,7 @@ export class TaskInterruption {
       recordStep: (step) => recorder.recordStep(step),
       recordToolCall: (stepId, call) => recorder.recordToolCall(stepId, call),
       recordDiff: (diff, refs) => recorder.recordDiff(diff, refs),
+      recordAttempt: (attempt) => recorder.recordAttempt(attempt),
       setTaskState: (taskId, state, stopReason) => recorder.setTaskState(taskId, ...this.state(state, stopReason ?? null)),
     };
   }

@@ -1,6 +1,7 @@
 // Tasks as the daemon runs them: each on its own worktree, its rounds run in the background through the
 // fair generation scheduler, its events published to subscribers, its trajectory recorded as it happens.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { AgentConfig } from '../agents/agent-config.js';
@@ -9,15 +10,16 @@ import { createWorkerTools } from '../agents/tools/tool-executor.js';
 import { runRound, runTask, type RoundResult, type TaskRunDeps, type TaskSpec } from '../agents/task-runner.js';
 import type { TandemPaths } from '../paths.js';
 import { ErrorCodes } from '../protocol/errors.js';
-import type { TaskDetail, TaskState, TaskSummary } from '../protocol/types.js';
+import type { StopReason, TaskDetail, TaskState, TaskSummary } from '../protocol/types.js';
 import type { GenerationScheduler } from '../server/generation-scheduler.js';
 import type { TaskEventPublisher } from '../server/task-event-hub.js';
 import type { Store } from '../store/open-store.js';
 import { getTask, listTasks } from '../store/task-queries.js';
-import { createTaskWorktree, openTaskWorktree, type TaskWorktree } from '../workspace/task-worktree.js';
+import { createTaskWorktree, openTaskWorktree, taskWorktreePath, type TaskWorktree } from '../workspace/task-worktree.js';
 import { removeTaskWorktree } from '../workspace/worktree-cleanup.js';
 import { WorkspaceError } from '../workspace/workspace-error.js';
 import type { ModelService } from './model-service.js';
+import { attemptsProblem, type AgentOptions } from './agent-options.js';
 import { DAEMON_STOPPING, TaskInterruption } from './task-interruption.js';
 
 export interface TaskServiceDeps {
@@ -29,12 +31,17 @@ export interface TaskServiceDeps {
   events: TaskEventPublisher;
   log: (line: string) => void;
   agentConfig: Partial<AgentConfig>;
+  /** The critic and attempts switches as the user set them now; a task keeps those it started with. */
+  agentOptions: () => AgentOptions;
   /** The commands the worker may run in a repository (the user's per-repo allowlist). */
   allowedCommands: (repoPath: string) => readonly string[];
+  /** Whether the user lets the repository's commands use the network. */
+  commandNetwork?: (repoPath: string) => boolean;
 }
 
 interface LiveTask {
   spec: TaskSpec;
+  options: AgentOptions;
   worktree: TaskWorktree;
   controller: AbortController;
   running: Promise<RoundResult | null> | null;
@@ -53,13 +60,21 @@ export class TaskService {
     return [...this.live.values()].filter((task) => task.running).length;
   }
 
-  async start(params: { repoPath: string; prompt: string }, clientId: string): Promise<TaskSummary> {
+  async start(params: { repoPath: string; prompt: string; critic?: boolean; attempts?: number }, clientId: string): Promise<TaskSummary> {
     if (this.closing) throw new ResponseError(ErrorCodes.InvalidState, 'The daemon is shutting down; start the task again once it is back.');
     if (typeof params.prompt !== 'string' || params.prompt.trim() === '') throw new ResponseError(-32602, 'A task needs a prompt.');
+    if (params.critic !== undefined && typeof params.critic !== 'boolean') throw new ResponseError(-32602, '"critic" must be true or false.');
+    const attemptsWrong = params.attempts === undefined ? null : attemptsProblem(params.attempts);
+    if (attemptsWrong) throw new ResponseError(-32602, `${attemptsWrong}.`);
+    const options: AgentOptions = {
+      ...this.deps.agentOptions(),
+      ...(params.critic !== undefined && { critic: params.critic }),
+      ...(params.attempts !== undefined && { attempts: params.attempts }),
+    };
     const spec: TaskSpec = { taskId: newTaskId(), prompt: params.prompt, repoPath: resolve(params.repoPath) };
     const worktree = await workspaceCall(() => createTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees }));
     if (worktree.warning) this.deps.log(`task ${spec.taskId}: ${worktree.warning}`);
-    const task: LiveTask = { spec, worktree, controller: new AbortController(), running: null };
+    const task: LiveTask = { spec, options, worktree, controller: new AbortController(), running: null };
     this.live.set(spec.taskId, task);
     this.launch(task, clientId, (deps) => runTask(deps, spec));
     return this.summary(spec.taskId);
@@ -102,6 +117,11 @@ export class TaskService {
   async settle(taskId: string, state: TaskState): Promise<void> {
     const stopReason = state === 'cancelled' ? 'cancelled' : state === 'failed' ? 'error' : null;
     this.deps.recorder.setTaskState(taskId, state, stopReason);
+    await this.settled(taskId, state, stopReason);
+  }
+
+  /** For a final state the store already holds (a review records it with its verdicts): tell subscribers, remove the worktree. */
+  async settled(taskId: string, state: TaskState, stopReason: StopReason | null = null): Promise<void> {
     this.deps.events.publish({ type: 'task.state', taskId, state, stopReason });
     await this.removeWorktree(taskId);
   }
@@ -121,8 +141,11 @@ export class TaskService {
       model: this.deps.scheduler.portFor({ clientId, taskId }),
       recorder: interruption.recorder(this.deps.recorder),
       workspace: task.worktree,
-      tools: createWorkerTools({ allowlist: () => this.deps.allowedCommands(task.spec.repoPath) }),
-      config: this.deps.agentConfig,
+      tools: createWorkerTools({
+        allowlist: () => this.deps.allowedCommands(task.spec.repoPath),
+        network: () => this.deps.commandNetwork?.(task.spec.repoPath) ?? false,
+      }),
+      config: { ...this.deps.agentConfig, ...task.options },
       onEvent: (event) => this.deps.events.publish(interruption.event(event)),
       signal: task.controller.signal,
       adapterOf: (role) => this.deps.models.adapterOf(role),
@@ -148,7 +171,8 @@ export class TaskService {
     const spec: TaskSpec = { taskId: detail.id, prompt: detail.prompt, repoPath: detail.repoPath };
     const worktree = await workspaceCall(() =>
       openTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees, baseCommit: detail.diff!.baseCommit }));
-    const task: LiveTask = { spec, worktree, controller: new AbortController(), running: null };
+    // A task revived after a restart takes the switches as they are now: the ones it started with were not stored.
+    const task: LiveTask = { spec, options: this.deps.agentOptions(), worktree, controller: new AbortController(), running: null };
     this.live.set(detail.id, task);
     return task;
   }
@@ -172,9 +196,12 @@ export class TaskService {
     return summary;
   }
 
+  /** A task in review after a restart is not live yet, but its worktree is where the review looks. */
   private withWorktree<T extends TaskSummary>(summary: T): T {
     const task = this.live.get(summary.id);
-    return task ? { ...summary, worktreePath: task.worktree.root } : summary;
+    if (task) return { ...summary, worktreePath: task.worktree.root };
+    const path = taskWorktreePath(this.deps.paths.worktrees, summary.id);
+    return summary.state === 'review' && existsSync(path) ? { ...summary, worktreePath: path } : summary;
   }
 }
 

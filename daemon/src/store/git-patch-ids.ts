@@ -1,6 +1,7 @@
 // `git patch-id --stable` over a branch's history: the key that finds a change again after a
-// squash or a rebase gave it a new commit. simple-git cannot pipe, so these two run raw git.
-import { spawn } from 'node:child_process';
+// squash or a rebase gave it a new commit. simple-git cannot pipe, so these run raw git through
+// the workspace's one runner.
+import { gitPipeText, gitText } from '../workspace/git-exec.js';
 
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv'];
 
@@ -24,7 +25,7 @@ export async function branchPatchIds(repoPath: string, refs: string[], sinceSeco
   // Unquoted paths, as the workspace writes the diffs it records: a quoted non-ASCII name hashes differently.
   const log = ['-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', ...refs, ...sinceFlags(sinceSeconds), '--pretty=medium', '-p',
     '--diff-merges=first-parent', ...DIFF_FLAGS, ...prefixes, '--'];
-  const output = await pipeGit(repoPath, log, ['patch-id', '--stable']);
+  const output = await gitPipeText(log, ['patch-id', '--stable'], { cwd: repoPath });
   const ids = new Map<string, string[]>();
   for (const line of output.split('\n')) {
     const [patchId, commit] = line.split(' ');
@@ -38,36 +39,6 @@ export async function branchPatchIds(repoPath: string, refs: string[], sinceSeco
 
 /** The stable patch-id of a unified diff (as `git diff` prints it); null when it has no changes. */
 export async function patchIdOfDiff(repoPath: string, unifiedDiff: string): Promise<string | null> {
-  const output = await runGit(repoPath, ['patch-id', '--stable'], unifiedDiff);
+  const output = await gitText(['patch-id', '--stable'], { cwd: repoPath, input: unifiedDiff });
   return output.split(' ')[0] || null;
-}
-
-function pipeGit(cwd: string, producerArgs: string[], consumerArgs: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const producer = spawn('git', producerArgs, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const consumer = spawn('git', consumerArgs, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    producer.stdout.pipe(consumer.stdin);
-    collect(producer, `git ${producerArgs.join(' ')}`).catch(reject);
-    collect(consumer, `git ${consumerArgs.join(' ')}`).then(resolve, reject);
-  });
-}
-
-function runGit(cwd: string, args: string[], input: string): Promise<string> {
-  const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.end(input);
-  return collect(child, `git ${args.join(' ')}`);
-}
-
-function collect(child: ReturnType<typeof spawn>, what: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString());
-      else reject(new Error(`${what} failed (exit ${code}): ${err.trim()}`));
-    });
-  });
 }

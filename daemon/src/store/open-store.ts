@@ -1,7 +1,8 @@
 // Opens (or creates) the trajectory database: WAL, durable-enough pragmas, migrations.
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, chmodSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { BlobStore } from './blob-store.js';
 import { LATEST_SCHEMA_VERSION, migrations } from './migrations/schema-versions.js';
 
@@ -29,6 +30,7 @@ export function openStore(path: string): Store {
   if (existsSync(file)) refuseUnlessReadable(file);
   else mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const created = !existsSync(file);
+  if (!created && !writable(file)) return openSnapshot(file);
 
   const db = new Database(file);
   try {
@@ -55,6 +57,41 @@ export function openStore(path: string): Store {
     },
     close: () => db.close(),
   };
+}
+
+/** Whether SQLite can write the store: the file, and its folder for the WAL and shared-memory files. */
+function writable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A store on a read-only TANDEM_HOME (a read-only mount, another user's folder): SQLite cannot open a
+ * WAL database where it cannot make its shared-memory file, so read-only commands read a private
+ * copy instead. Writing to it fails with SQLite's "readonly database" error; the copy goes on close.
+ */
+function openSnapshot(file: string): Store {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-readonly-store-'));
+  const copy = join(dir, 'tandem.db');
+  try {
+    copyFileSync(file, copy);
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const db = new Database(copy, { readonly: true, fileMustExist: true });
+    const blobs = new BlobStore(db);
+    return {
+      db, path: file, blobs,
+      write: () => { throw new StoreOpenError(`${file} is read-only here (its folder cannot be written): this command can only read it.`, 'cannot_open'); },
+      close: () => { db.close(); rmSync(dir, { recursive: true, force: true }); },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new StoreOpenError(`Cannot read the Tandem database ${file}: ${(error as Error).message}`, 'cannot_open');
+  }
 }
 
 // WAL lets the CLI and the exporter read while the daemon writes. With WAL, synchronous=NORMAL
@@ -122,7 +159,8 @@ function migrate(db: Database.Database, file: string): void {
   }).immediate();
 }
 
-function newerSchema(file: string, version: number): StoreOpenError {
+/** The error for a store whose schema is newer than this Tandem knows (the export's reader refuses it too). */
+export function newerSchema(file: string, version: number): StoreOpenError {
   return new StoreOpenError(
     `${file} was written by a newer Tandem (schema version ${version}; this one knows up to ${LATEST_SCHEMA_VERSION}). ` +
       'Upgrade Tandem to use it; the file was not changed.',

@@ -1,6 +1,7 @@
 // Approval and merge rates, overall and per adapter version: is the next adapter any better?
 import type { StatsBucket, StatsReport } from '../protocol/messages.js';
 import { ROLES, type Role } from '../protocol/types.js';
+import { criticAgreement } from './critic-agreement.js';
 import type { Store } from './open-store.js';
 
 const TOP_REASONS = 5;
@@ -15,6 +16,7 @@ export function computeStats(store: Store): StatsReport {
   return {
     overall: bucket(store, null),
     byAdapter: adapters.map((a) => ({ role: a.role, version: a.version, ...bucket(store, a) })),
+    critic: criticAgreement(store),
   };
 }
 

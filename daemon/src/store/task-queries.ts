@@ -41,14 +41,21 @@ function taskRounds(store: Store, taskId: string): RoundRecord[] {
 }
 
 export function latestDiff(store: Store, taskId: string): (TaskDiff & { id: number }) | null {
-  const row = store.db.prepare(`SELECT id, task_id, round, base_commit, patch_id, files_json, diff_hash FROM diffs
+  const row = store.db.prepare(`SELECT id, task_id, round, base_commit, patch_id, files_json, diff_hash, agent_commit FROM diffs
     WHERE task_id = ? ORDER BY id DESC LIMIT 1`).get(taskId) as
-    { id: number; task_id: string; round: number; base_commit: string; patch_id: string; files_json: string; diff_hash: string } | undefined;
+    { id: number; task_id: string; round: number; base_commit: string; patch_id: string; files_json: string; diff_hash: string;
+      agent_commit: string | null } | undefined;
   if (!row) return null;
   return {
     id: row.id, taskId: row.task_id, round: row.round, baseCommit: row.base_commit, patchId: row.patch_id,
     files: JSON.parse(row.files_json) as DiffFile[], unified: store.blobs.get(row.diff_hash) ?? '',
+    ...(row.agent_commit === null ? {} : { agentCommit: row.agent_commit }),
   };
+}
+
+/** A task's state alone: what a review needs to know, without reading its steps. */
+export function taskState(store: Store, taskId: string): TaskState | null {
+  return (store.db.prepare('SELECT state FROM tasks WHERE id = ?').pluck().get(taskId) as TaskState | undefined) ?? null;
 }
 
 /** The exact chat turns a step was generated from, in order. */

@@ -2,7 +2,7 @@
 // so a daemon killed at any moment keeps every step it recorded.
 import type Database from 'better-sqlite3';
 import { resolve } from 'node:path';
-import type { StepInput, TrajectoryRecorder } from '../agents/ports.js';
+import type { AttemptRecord, StepInput, TrajectoryRecorder } from '../agents/ports.js';
 import type { StopReason, SubtaskRecord, TaskDiff, TaskState, ToolCallRecord } from '../protocol/types.js';
 import type { Store } from './open-store.js';
 
@@ -14,7 +14,7 @@ type Run = Database.Statement<unknown[]>;
 export class StoreTrajectoryRecorder implements TrajectoryRecorder {
   private readonly sql: Record<
     'upsertRepo' | 'repoId' | 'insertTask' | 'insertRound' | 'setRound' | 'insertSubtask' | 'finishSubtask' |
-      'insertStep' | 'insertToolCall' | 'insertDiff' | 'setState', Run
+      'insertStep' | 'insertToolCall' | 'insertDiff' | 'setState' | 'insertAttempt', Run
   >;
 
   constructor(private readonly store: Store, private readonly now: () => number = Date.now) {
@@ -32,12 +32,17 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
       insertStep: p(`INSERT INTO steps (task_id, subtask_id, round, role, adapter_version, adapter_sha, prompt_version, messages_json,
         output_hash, action_json, tokens_in, tokens_out, tokens_reused, latency_ms, stop_reason, state, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertAttempt: p('INSERT OR REPLACE INTO attempts (subtask_id, group_id, attempt, critic_step_id, score, chosen) VALUES (?, ?, ?, ?, ?, ?)'),
       insertToolCall: p('INSERT INTO tool_calls (step_id, tool, args_json, ok, result_hash, duration_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertDiff: p(`INSERT INTO diffs (task_id, subtask_id, step_id, round, base_commit, patch_id, files_json, diff_hash, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertDiff: p(`INSERT INTO diffs (task_id, subtask_id, step_id, round, base_commit, patch_id, files_json, diff_hash, agent_commit, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       setState: p(`UPDATE tasks SET state = ?, stop_reason = CASE WHEN ? THEN ? ELSE stop_reason END, updated_at = ?,
         finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?`),
     };
+  }
+
+  recordAttempt(a: AttemptRecord): void {
+    this.store.write(() => this.sql.insertAttempt.run(a.subtaskId, a.groupId, a.attempt, a.criticStepId, a.score, a.chosen ? 1 : 0));
   }
 
   startTask(task: Parameters<TrajectoryRecorder['startTask']>[0]): void {
@@ -91,7 +96,7 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
   recordDiff(diff: TaskDiff, refs: { subtaskId: string | null; stepId: number | null }): number {
     return this.store.write(() => Number(this.sql.insertDiff.run(
       diff.taskId, refs.subtaskId, refs.stepId, diff.round, diff.baseCommit, diff.patchId, JSON.stringify(diff.files),
-      this.store.blobs.put(diff.unified), this.now(),
+      this.store.blobs.put(diff.unified), diff.agentCommit ?? null, this.now(),
     ).lastInsertRowid));
   }
 

@@ -1,50 +1,53 @@
 // Approval: exactly the approved files or hunks reach the user's working tree. A file the user has
 // edited since the task started is merged three ways (base, theirs = agent, ours = user); when that
 // conflicts the user's file is left as it is and the conflict is reported. The agent's version stays
-// in the task's worktree either way, so nothing is lost.
+// in the task's worktree either way, so nothing is lost. With the round's frozen agent version, the
+// hunks are the reviewed diff's and an edit made in the worktree since is the user's (approved-content.ts).
 import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { resolveInside } from '../agents/tools/path-guard.js';
 import type { ApplyResult, FileReview } from '../protocol/types.js';
 import { appliedPatch, type AppliedPatch, type FileChange } from './applied-patch.js';
-import { approvedContent, type ApprovedFile } from './approved-content.js';
+import { approvedContent, type ApprovedFile, type DecidedReview } from './approved-content.js';
 import { commitApproved } from './commit-approved.js';
-import { worktreeChanges } from './task-diff.js';
+import { committedChanges, worktreeChanges } from './task-diff.js';
 import type { TaskWorktree } from './task-worktree.js';
 import { mergeThreeWay, type Content } from './three-way-merge.js';
 
 export interface ApplyOptions {
   /** Commit what was applied (only those paths), with a `Tandem-Task: <id>` trailer. */
   commit?: boolean | { message: string };
-  /** The patch-id the user reviewed; if the worktree's diff has changed since, nothing is applied. */
-  expectedPatchId?: string;
+  /** The round's frozen agent version (TaskDiff.agentCommit): what the user reviewed. */
+  agentCommit?: string;
 }
 
 export interface ApplyOutcome {
   result: ApplyResult;
   /** What reached the user's tree: the store records it, and signals look for its patch-id. */
   applied: AppliedPatch;
+  /** The review of each applied file as it turned out (edited or not, hunk by hunk): the store records these. */
+  reviews: DecidedReview[];
 }
 
 export async function applyApproved(task: TaskWorktree, reviews: FileReview[], options: ApplyOptions = {}): Promise<ApplyOutcome> {
-  const changes = await worktreeChanges(task.root, task.baseCommit);
+  const changes = options.agentCommit
+    ? await committedChanges(task.root, task.baseCommit, options.agentCommit)
+    : await worktreeChanges(task.root, task.baseCommit);
+  const source = { worktreeRoot: task.root, baseCommit: task.baseCommit, ...(options.agentCommit ? { agentCommit: options.agentCommit } : {}) };
   const conflicts: ApplyResult['conflicts'] = [];
-  if (options.expectedPatchId !== undefined && options.expectedPatchId !== changes.patchId) {
-    conflicts.push({ path: '', message: 'the task\'s diff changed since it was reviewed: review it again' });
-    return { result: { applied: [], conflicts, commit: null }, applied: { unified: '', patchId: '' } };
-  }
   const writes: FileChange[] = [];
   const appliedPaths: string[] = [];
+  const decided: DecidedReview[] = [];
   for (const review of reviews) {
     if (review.verdict === 'reject') continue;
     const index = changes.files.findIndex((file) => file.path === review.path);
     const file = changes.files[index];
     if (!file) { conflicts.push({ path: review.path, message: 'this file is not in the task\'s diff' }); continue; }
-    const approved = await approvedContent(review, file, changes.sections[index], task.root, task.baseCommit);
+    const approved = await approvedContent(review, file, changes.sections[index], source);
     if (!approved.ok) { conflicts.push({ path: review.path, message: approved.message }); continue; }
     const planned = await planFile(task.repoPath, approved.file);
     if ('message' in planned) conflicts.push({ path: review.path, message: planned.message });
-    else { writes.push(...planned); appliedPaths.push(review.path); }
+    else { writes.push(...planned); appliedPaths.push(review.path); decided.push(approved.decided); }
   }
   for (const change of writes) await writeUserFile(task.repoPath, change);
   const applied = await appliedPatch(task.repoPath, writes);
@@ -55,7 +58,7 @@ export async function applyApproved(task: TaskWorktree, reviews: FileReview[], o
     if (outcome.ok) commit = outcome.sha;
     else conflicts.push({ path: '', message: outcome.message });
   }
-  return { result: { applied: appliedPaths, conflicts, commit }, applied };
+  return { result: { applied: appliedPaths, conflicts, commit }, applied, reviews: decided };
 }
 
 /** The writes one approved file needs in the user's tree (none when it is already there), or why not. */

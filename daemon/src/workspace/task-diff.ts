@@ -4,6 +4,7 @@ import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DiffFile, TaskDiff } from '../protocol/types.js';
+import { freezeAgentVersion } from './agent-version.js';
 import { gitText } from './git-exec.js';
 import { splitFileSections, type FileSection } from './unified-diff.js';
 
@@ -12,6 +13,8 @@ export interface WorktreeChanges {
   patchId: string;
   files: DiffFile[];
   sections: FileSection[];
+  /** The tree of the worktree's files as git staged them for this diff: the agent's version. */
+  tree: string;
 }
 
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/'];
@@ -24,16 +27,30 @@ export async function worktreeChanges(root: string, baseCommit: string): Promise
     await gitText(['add', '-A', '--', '.'], { cwd: root, env });
     const unified = await gitText(['diff', '--cached', ...DIFF_FLAGS, baseCommit], { cwd: root, env });
     const nameStatus = await gitText(['diff', '--cached', ...DIFF_FLAGS, '--name-status', '-z', baseCommit], { cwd: root, env });
+    const tree = (await gitText(['write-tree'], { cwd: root, env })).trim();
     const sections = splitFileSections(unified);
-    return { unified, patchId: await patchIdOf(unified, root), files: describeFiles(nameStatus, sections), sections };
+    return { unified, patchId: await patchIdOf(unified, root), files: describeFiles(nameStatus, sections), sections, tree };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
+/** The changes between the base and a frozen agent version: the diff as the user reviewed it. */
+export async function committedChanges(root: string, baseCommit: string, agentCommit: string): Promise<WorktreeChanges> {
+  const unified = await gitText(['diff', ...DIFF_FLAGS, baseCommit, agentCommit], { cwd: root });
+  const nameStatus = await gitText(['diff', ...DIFF_FLAGS, '--name-status', '-z', baseCommit, agentCommit], { cwd: root });
+  const sections = splitFileSections(unified);
+  const tree = (await gitText(['rev-parse', `${agentCommit}^{tree}`], { cwd: root })).trim();
+  return { unified, patchId: await patchIdOf(unified, root), files: describeFiles(nameStatus, sections), sections, tree };
+}
+
+/** The worktree's diff, with the agent's version of its files frozen for review (see agent-version.ts). */
 export async function taskDiff(taskId: string, round: number, root: string, baseCommit: string): Promise<TaskDiff> {
   const changes = await worktreeChanges(root, baseCommit);
-  return { taskId, round, baseCommit, unified: changes.unified, patchId: changes.patchId, files: changes.files };
+  const agentCommit = changes.files.length > 0 ? await freezeAgentVersion(root, changes.tree, baseCommit, taskId, round) : undefined;
+  return {
+    taskId, round, baseCommit, unified: changes.unified, patchId: changes.patchId, files: changes.files, ...(agentCommit ? { agentCommit } : {}),
+  };
 }
 
 /** Starts from a copy of the worktree's own index, whose stat cache spares `add -A` rehashing every

@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
-import type { TaskWorkspace } from '../agents/ports.js';
+import type { ScratchWorkspace, TaskWorkspace } from '../agents/ports.js';
 import type { TaskDiff } from '../protocol/types.js';
 import { fileAtCommit } from './file-at-commit.js';
 import { gitText } from './git-exec.js';
+import { createScratchWorktree } from './scratch-worktree.js';
 import { taskDiff } from './task-diff.js';
 import { checkTaskId, WorkspaceError } from './workspace-error.js';
 
@@ -32,6 +33,10 @@ export class TaskWorktree implements TaskWorkspace {
 
   diff(round: number): Promise<TaskDiff> {
     return taskDiff(this.taskId, round, this.root, this.baseCommit);
+  }
+
+  scratch(name: string): Promise<ScratchWorkspace> {
+    return createScratchWorktree(this, name);
   }
 
   /** The file at the base commit (the left side of the review), or null when the task added it. */

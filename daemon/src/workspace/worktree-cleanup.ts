@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { removeAgentVersions } from './agent-version.js';
 import { gitExec } from './git-exec.js';
 import { taskBranch, taskWorktreePath } from './task-worktree.js';
 import { checkTaskId } from './workspace-error.js';
@@ -21,6 +22,7 @@ export async function removeTaskWorktree(options: { repoPath: string | null; tas
     await gitExec(['worktree', 'remove', '--force', '--force', root], { cwd: options.repoPath });
     await gitExec(['worktree', 'prune'], { cwd: options.repoPath });
     await gitExec(['branch', '-D', taskBranch(options.taskId)], { cwd: options.repoPath });
+    await removeAgentVersions(options.repoPath, options.taskId);
   }
   // Whatever git could not remove (a broken link, no repo) goes too; the path is ours, under worktreesDir.
   if (existsSync(root)) await rm(root, { recursive: true, force: true });

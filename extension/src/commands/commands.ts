@@ -2,6 +2,8 @@
 // context first and may take arguments, so the panel and tests can run them without prompts.
 import * as vscode from 'vscode';
 import type { TandemContext } from '../context.js';
+import type { HunkArgs } from '../review/hunk-lenses.js';
+import { evaluateAdapter, importAdapter, promoteAdapter } from './adapter-commands.js';
 import { exportTrajectories, registerAdapter, scanMergedChanges, showStats } from './data-commands.js';
 import { approveAll, approveFile, openDiff, reject } from './review-commands.js';
 import { cancelTask, startTask } from './task-commands.js';
@@ -18,8 +20,12 @@ export const commands: Record<string, Handler> = {
   'tandem.approveFile': approveFile,
   'tandem.approveAll': approveAll,
   'tandem.reject': reject,
+  'tandem.dropHunk': (ctx, args: HunkArgs) => ctx.hunkLenses.drop(args),
   'tandem.exportTrajectories': exportTrajectories,
   'tandem.registerAdapter': registerAdapter,
+  'tandem.importAdapter': importAdapter,
+  'tandem.evaluateAdapter': evaluateAdapter,
+  'tandem.promoteAdapter': promoteAdapter,
   'tandem.scanMergedChanges': scanMergedChanges,
   'tandem.showStats': showStats,
   'tandem.showChanges': () => vscode.commands.executeCommand('workbench.view.extension.tandem'),

@@ -1,6 +1,6 @@
 // The training-data side: export trajectories, register adapters, scan for merges, show stats.
 import * as vscode from 'vscode';
-import { AdaptersAdd, ExportRun, SignalsScan, StatsGet, type StatsBucket } from '../../../daemon/src/protocol/messages.js';
+import { AdaptersAdd, ExportRun, SignalsScan, StatsGet, type StatsBucket, type StatsReport } from '../../../daemon/src/protocol/messages.js';
 import { EXPORT_FORMATS, ROLES, type AdapterInfo, type ExportFormat, type ExportManifest, type ExportOptions, type Role } from '../../../daemon/src/protocol/types.js';
 import type { TandemContext } from '../context.js';
 import { readSettings } from '../settings.js';
@@ -79,6 +79,7 @@ export async function showStats(ctx: TandemContext): Promise<void> {
     '| adapter | tasks | orchestrator steps | worker steps | reviewed | approved | merged |',
     '|---|---|---|---|---|---|---|',
     ...rows, '', '## Top rejection reasons', '', reasons, '',
+    ...criticSection(report.critic),
   ].join('\n');
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
   await vscode.window.showTextDocument(document, { preview: true });
@@ -87,4 +88,17 @@ export async function showStats(ctx: TandemContext): Promise<void> {
 function row(name: string, b: StatsBucket): string {
   const rate = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(0)}%`);
   return `| ${name} | ${b.tasks} | ${b.steps.orchestrator} | ${b.steps.worker} | ${b.reviewed} | ${rate(b.approvalRate)} | ${rate(b.mergedRate)} |`;
+}
+
+/** The critic's agreement with the human's verdicts, when the critic has run. */
+function criticSection(critic: StatsReport['critic']): string[] {
+  if (!critic.length) return [];
+  const rate = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(0)}%`);
+  return [
+    '## Critic against the human', '',
+    '| critic | judged | precision | recall | passed & approved | passed & rejected | failed & approved | failed & rejected |',
+    '|---|---|---|---|---|---|---|---|',
+    ...critic.map((c) => `| ${c.version === null ? 'base' : `v${c.version}`} | ${c.judged} | ${rate(c.precision)} | ${rate(c.recall)} | ${c.truePositives} | ${c.falsePositives} | ${c.falseNegatives} | ${c.trueNegatives} |`),
+    '',
+  ];
 }

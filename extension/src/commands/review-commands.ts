@@ -1,4 +1,5 @@
-// Approve file, approve all, reject: from the Changes view (a tree node), the palette, or tests.
+// Approve file, approve all, reject: from the Changes view (a tree node), the diff editor's title
+// (the URI of its right side), the palette (nothing: the active review diff), or tests ({ taskId, path }).
 import * as vscode from 'vscode';
 import type { ApplyResult, TaskSummary } from '../../../daemon/src/protocol/types.js';
 import type { TandemContext } from '../context.js';
@@ -11,27 +12,30 @@ export async function openDiff(ctx: TandemContext, args: FileArgs): Promise<void
   await ctx.review.openDiff(args.taskId, args.path);
 }
 
-export async function approveFile(ctx: TandemContext, args?: ChangesNode | FileArgs): Promise<ApplyResult | undefined> {
-  const target = args && 'path' in args ? args : fileInActiveDiff(ctx);
+export async function approveFile(ctx: TandemContext, args?: vscode.Uri | ChangesNode | FileArgs): Promise<ApplyResult | undefined> {
+  const target = args instanceof vscode.Uri ? fileOfUri(ctx, args) : args && 'path' in args ? args : fileInActiveDiff(ctx);
   if (!target) throw new Error('Choose a file in the Tandem Changes view, or open its diff first.');
   return ctx.review.approve(target.taskId, [target.path]);
 }
 
-export async function approveAll(ctx: TandemContext, args?: { taskId: string }): Promise<ApplyResult | undefined> {
-  const taskId = args?.taskId ?? (await pickReviewTask(ctx));
+export async function approveAll(ctx: TandemContext, args?: vscode.Uri | { taskId: string }): Promise<ApplyResult | undefined> {
+  const taskId = taskOf(ctx, args) ?? (await pickReviewTask(ctx));
   return taskId ? ctx.review.approve(taskId) : undefined;
 }
 
-export async function reject(ctx: TandemContext, args?: { taskId: string; reason?: string; retry?: boolean }): Promise<TaskSummary | undefined> {
-  const taskId = args?.taskId ?? (await pickReviewTask(ctx));
+export async function reject(
+  ctx: TandemContext, args?: vscode.Uri | { taskId: string; reason?: string; retry?: boolean },
+): Promise<TaskSummary | undefined> {
+  const taskId = taskOf(ctx, args) ?? (await pickReviewTask(ctx));
   if (!taskId) return undefined;
-  const reason = args?.reason ?? (await vscode.window.showInputBox({
+  const given = args instanceof vscode.Uri ? undefined : args;
+  const reason = given?.reason ?? (await vscode.window.showInputBox({
     title: 'Tandem: Reject',
     prompt: 'Why? The agents read this in their next round.',
     validateInput: (value) => (value.trim() ? null : 'A reason is required.'),
   }));
   if (!reason) return undefined;
-  let retry = args?.retry;
+  let retry = given?.retry;
   if (retry === undefined) {
     const choice = await vscode.window.showQuickPick(
       [{ label: 'Send back to the agents', retry: true }, { label: 'Reject and close the task', retry: false }],
@@ -54,12 +58,24 @@ async function pickReviewTask(ctx: TandemContext): Promise<string | undefined> {
   return picked?.id;
 }
 
-/** The review diff in the active editor: its left side is ours, and names the task and file. */
+/** The task a command is about: a tree node's, a task's given by id, or the one whose file the URI is. */
+function taskOf(ctx: TandemContext, args: vscode.Uri | { taskId: string } | undefined): string | undefined {
+  return args instanceof vscode.Uri ? fileOfUri(ctx, args)?.taskId : args?.taskId;
+}
+
+/** A side of a review diff: the agent's file in the task's worktree, or our tandem-original document. */
+function fileOfUri(ctx: TandemContext, uri: vscode.Uri): FileArgs | undefined {
+  if (uri.scheme !== ORIGINAL_SCHEME) return ctx.reviews.fileAt(uri);
+  const taskId = new URLSearchParams(uri.query).get('task');
+  const path = uri.path.replace(/^\//, '');
+  const task = taskId ? ctx.reviews.get(taskId) : undefined;
+  const file = task?.diff.files.find((f) => f.path === path || f.oldPath === path);
+  return taskId && file ? { taskId, path: file.path } : undefined;
+}
+
+/** The review diff in the active editor (from the palette, no argument): its right side names the task and file. */
 function fileInActiveDiff(ctx: TandemContext): FileArgs | undefined {
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-  if (!(tab?.input instanceof vscode.TabInputTextDiff) || tab.input.original.scheme !== ORIGINAL_SCHEME) return undefined;
-  const taskId = new URLSearchParams(tab.input.original.query).get('task');
-  if (!taskId || !ctx.reviews.get(taskId)) return undefined;
-  const path = ctx.reviews.get(taskId)!.diff.files.find((f) => ctx.reviews.worktreeUri(taskId, f.path)?.toString() === (tab.input as vscode.TabInputTextDiff).modified.toString())?.path;
-  return path ? { taskId, path } : undefined;
+  if (!(tab?.input instanceof vscode.TabInputTextDiff)) return undefined;
+  return fileOfUri(ctx, tab.input.modified) ?? fileOfUri(ctx, tab.input.original);
 }

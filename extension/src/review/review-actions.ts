@@ -1,7 +1,6 @@
-// Approve and reject, from the Changes view, the command palette or a test. Approval sends the
-// file as it is now in the task's worktree: if the user edited it (or reverted hunks in the diff
-// editor), it goes as approve_with_edits so the store records the user's version.
-import { readFile } from 'node:fs/promises';
+// Approve and reject, from the Changes view, the diff editor, the command palette or a test.
+// Approval names the files; the daemon compares each with the agent's frozen version, so an edit
+// made in the diff editor (or a reverted hunk) is recorded as such without the extension judging it.
 import * as vscode from 'vscode';
 import { ReviewApprove, ReviewReject } from '../../../daemon/src/protocol/messages.js';
 import type { ApplyResult, FileReview, TaskSummary } from '../../../daemon/src/protocol/types.js';
@@ -27,8 +26,8 @@ export class ReviewActions {
     if (!task) throw new Error(`Task ${taskId} is not waiting for review.`);
     const chosen = task.diff.files.filter((f) => !paths || paths.includes(f.path));
     if (!chosen.length) throw new Error(`None of ${paths?.join(', ')} is changed by task ${taskId}.`);
-    const files: FileReview[] = [];
-    for (const file of chosen) files.push(await this.fileReview(taskId, file.path, file.status === 'deleted'));
+    await this.saveOpenEdits(taskId, chosen.map((file) => file.path));
+    const files: FileReview[] = chosen.map((file) => ({ path: file.path, verdict: 'approve' }));
     const result = await this.connection.requireClient().request(ReviewApprove, { taskId, files });
     if (result.conflicts.length) {
       const lines = result.conflicts.map((c) => `${c.path}: ${c.message}`).join('; ');
@@ -45,14 +44,12 @@ export class ReviewActions {
     return this.connection.requireClient().request(ReviewReject, { taskId, reason: reason.trim(), retry });
   }
 
-  private async fileReview(taskId: string, path: string, deleted: boolean): Promise<FileReview> {
-    const uri = this.reviews.worktreeUri(taskId, path);
-    if (deleted || !uri) return { path, verdict: 'approve' };
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open?.isDirty) await open.save(); // what the user sees in the diff editor is what gets approved
-    const content = open ? open.getText() : await readFile(uri.fsPath, 'utf8');
-    return this.reviews.isEdited(taskId, path, content)
-      ? { path, verdict: 'approve_with_edits', editedContent: content }
-      : { path, verdict: 'approve' };
+  /** What the user sees in the diff editor is what gets approved: unsaved edits of these files are saved first. */
+  private async saveOpenEdits(taskId: string, paths: string[]): Promise<void> {
+    for (const path of paths) {
+      const uri = this.reviews.worktreeUri(taskId, path);
+      const open = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (open?.isDirty && !(await open.save())) throw new Error(`Could not save your edit of ${path}; nothing was approved.`);
+    }
   }
 }

@@ -1,7 +1,5 @@
-// The tasks waiting for review and their diffs, kept current from task events. Also remembers a
-// hash of each file as the agent left it, so an approval can tell whether the user edited it.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+// The tasks waiting for review and their diffs, kept current from task events. Whether the user
+// edited a file before approving is the daemon's to say (it froze the agent's version), not ours.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskEvent } from '../../../daemon/src/protocol/events.js';
@@ -19,7 +17,6 @@ export class TaskReviews implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly memento: vscode.Memento) {}
 
   list(): TaskUnderReview[] {
     return [...this.tasks.values()].sort((a, b) => b.summary.createdAt.localeCompare(a.summary.createdAt));
@@ -52,11 +49,19 @@ export class TaskReviews implements vscode.Disposable {
     return worktree ? vscode.Uri.file(join(worktree, path)) : null;
   }
 
-  /** True when the user changed the file since the agent wrote it. */
-  isEdited(taskId: string, path: string, content: string): boolean {
-    const task = this.tasks.get(taskId);
-    const known = task && this.memento.get<string>(hashKey(taskId, task.diff.round, path));
-    return known !== undefined && known !== sha256(content);
+  /** Every file under review, as its path in its task's worktree. */
+  worktreePaths(): string[] {
+    return this.list().flatMap((task) => task.diff.files.map((file) => this.worktreeUri(task.summary.id, file.path)?.fsPath ?? '')).filter(Boolean);
+  }
+
+  /** The task and file whose worktree copy this is (the right side of a review diff), if any. */
+  fileAt(uri: vscode.Uri): { taskId: string; path: string } | undefined {
+    for (const task of this.tasks.values()) {
+      for (const file of task.diff.files) {
+        if (this.worktreeUri(task.summary.id, file.path)?.toString() === uri.toString()) return { taskId: task.summary.id, path: file.path };
+      }
+    }
+    return undefined;
   }
 
   dispose(): void {
@@ -71,25 +76,5 @@ export class TaskReviews implements vscode.Disposable {
     }
     const { subtasks: _subtasks, steps: _steps, diff, ...summary } = detail;
     this.tasks.set(taskId, { summary, diff });
-    await this.rememberAgentVersions(summary, diff);
   }
-
-  /** First sight of a round's files is the agent's version: the user has not had a chance to edit. */
-  private async rememberAgentVersions(summary: TaskSummary, diff: TaskDiff): Promise<void> {
-    if (!summary.worktreePath) return;
-    for (const file of diff.files) {
-      const key = hashKey(summary.id, diff.round, file.path);
-      if (file.status === 'deleted' || file.binary || this.memento.get(key) !== undefined) continue;
-      const content = await readFile(join(summary.worktreePath, file.path), 'utf8').catch(() => null);
-      if (content !== null) await this.memento.update(key, sha256(content));
-    }
-  }
-}
-
-function hashKey(taskId: string, round: number, path: string): string {
-  return `tandem.agentVersion:${taskId}:${round}:${path}`;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

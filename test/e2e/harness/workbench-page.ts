@@ -34,6 +34,7 @@ export async function openExtensionTestRun(context: BrowserContext, url: string,
   await page.exposeFunction('codeAutomationExit', (code: number) => { reportExit(code); });
   page.on('console', (message) => log(`[browser ${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => log(`[page error] ${error.message}`));
-  await page.goto(url);
+  // A busy 2-core machine can take longer than playwright's default 30 s to serve the workbench.
+  await page.goto(url, { timeout: 180_000 });
   return { page, exitCode };
 }

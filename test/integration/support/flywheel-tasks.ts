@@ -35,7 +35,7 @@ export const TASK_PROMPTS = [
 
 /** Replays each role's script as generated text; costs and limits come from the real runtime. */
 class ScriptedOnRuntime implements ModelPort {
-  private calls: Record<Role, number> = { orchestrator: 0, worker: 0 };
+  private calls: Record<Role, number> = { orchestrator: 0, worker: 0, critic: 0 };
   constructor(private readonly runtime: ModelPort, private readonly scripts: Record<Role, object[]>) {}
   get baseModelSha(): string { return this.runtime.baseModelSha; }
   contextSize(role: Role): number { return this.runtime.contextSize(role); }
@@ -54,6 +54,7 @@ class ScriptedOnRuntime implements ModelPort {
 const round = (delegate: object, file: string, content: string): Record<Role, object[]> => ({
   orchestrator: [delegate, { tool: 'accept', args: {} }, { tool: 'finish', args: { summary: `Wrote ${file}.` } }],
   worker: [{ tool: 'write_file', args: { path: file, content } }, { tool: 'done', args: { summary: `wrote ${file}` } }],
+  critic: [],
 });
 
 export interface RecordedTask { taskId: string; prompt: string; rejectedFirst: boolean }

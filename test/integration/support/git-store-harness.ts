@@ -11,6 +11,7 @@ import { StoreTrajectoryRecorder } from '../../../daemon/src/store/trajectory-re
 import { createTaskWorktree } from '../../../daemon/src/workspace/task-worktree.js';
 import { removeTaskWorktree } from '../../../daemon/src/workspace/worktree-cleanup.js';
 import type { AgentHarness, HarnessFactory } from '../../agents/harness.js';
+import { allowUnsandboxedWhenNoSandbox } from './sandbox.js';
 import { StoreProbe } from './store-probe.js';
 import { initRepo } from './temp-repo.js';
 
@@ -42,6 +43,8 @@ export function makeSite(files: Record<string, string>): HarnessSite {
   writeFileSync(join(sentinel, 'keep.txt'), 'nothing writes here\n');
   initRepo(repo, files);
   const store = openStore(join(home, 'store', 'tandem.db'));
+  // The scenarios are about the loop, not the sandbox: without bubblewrap here `echo ok` still runs.
+  const undoUnsandboxed = allowUnsandboxedWhenNoSandbox();
   return {
     root, repo, worktrees: join(home, 'worktrees'), sentinel, store,
     recorder: new StoreTrajectoryRecorder(store),
@@ -49,6 +52,7 @@ export function makeSite(files: Record<string, string>): HarnessSite {
     tools: createWorkerTools({ allowlist: () => TEST_ALLOWLIST, limits: { runTimeoutMs: 10_000 } }),
     remove: () => {
       store.close();
+      undoUnsandboxed();
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -60,3 +60,14 @@ export const trlKtoSchema = {
   type: 'object', required: ['prompt', 'completion', 'label'], additionalProperties: false,
   properties: { prompt: messages(1), completion, label: { type: 'boolean' }, tools, metadata },
 };
+
+/** Groups of attempts (tandem.attempts): one prompt, a completion and a reward in [0, 1] per attempt. */
+export const trlGrpoSchema = {
+  type: 'object', required: ['prompt', 'completions', 'rewards'], additionalProperties: false,
+  properties: {
+    prompt: messages(1),
+    completions: { type: 'array', minItems: 2, items: completion },
+    rewards: { type: 'array', minItems: 2, items: { type: 'number', minimum: 0, maximum: 1 } },
+    tools, metadata,
+  },
+};

@@ -29,7 +29,8 @@ describe('agents: context compaction', () => {
     const turns = history(8, 800);
     const result = fitContext(turns, fit(1500));
     assert.ok(result.ok && result.compacted);
-    assert.ok(historyTokens(turns, countTokens) <= (1500 - 100) * 0.6);
+    const pinned = historyTokens(turns.slice(0, 2), countTokens);
+    assert.ok(historyTokens(turns, countTokens) <= pinned + (1500 - 100 - pinned) * 0.6, 'down to the target, a share of the room the pinned turns leave');
     assert.equal(turns[0]!.content, 'You are a worker.');
     assert.equal(turns[1]!.content, 'Do the subtask.');
     assert.match(turns[turns.length - 1]!.content, /7{800}/);
@@ -69,5 +70,28 @@ describe('agents: context compaction', () => {
     fitContext(turns, fit(1000));
     assert.ok(Number(/(\d+)\]$/.exec(turns[2]!.content)![1]) > first);
     assert.equal(turns.filter((t) => t.content.startsWith('[Earlier turns')).length, 1);
+  });
+
+  it('compacts well below the limit after a long system prompt, so the next steps grow the history without compacting', () => {
+    // A system prompt of half the room: measured against the whole room the target would sit near the limit.
+    const turns: ChatTurn[] = [{ role: 'system', content: 's'.repeat(4 * 700) }, { role: 'user', content: 'Do the task.' }];
+    const config = fit(1500, { compactAt: 0.9, compactTo: 0.4 });
+    let compactions = 0;
+    const stepsBetween: number[] = [];
+    let steps = 0;
+    for (let step = 0; step < 30; step++) {
+      turns.push({ role: 'assistant', content: 'a'.repeat(4 * 40) }, { role: 'tool', content: 't'.repeat(4 * 40) });
+      const result = fitContext(turns, { ...config, keepRecent: 2 });
+      assert.ok(result.ok);
+      steps++;
+      if (result.compacted) {
+        compactions++;
+        stepsBetween.push(steps);
+        steps = 0;
+      }
+    }
+    assert.ok(compactions >= 2, `compacted ${compactions} times`);
+    // The first compaction is reached from empty; after it, each one frees room for several steps.
+    assert.ok(stepsBetween.slice(1).every((n) => n >= 3), `steps between compactions: ${stepsBetween.join(', ')}`);
   });
 });

@@ -1,7 +1,7 @@
 // How a task round is reported: the diff of this round only, steps per role with adapter versions,
 // next steps by state, and model-written text kept away from the terminal's control characters.
 import assert from 'node:assert/strict';
-import { describeAction, diffLines, formatRoundReport, nextSteps, printable, roundReport } from '../../../daemon/src/cli/task-report.js';
+import { conflictLines, describeAction, diffLines, formatRoundReport, nextSteps, printable, roundReport } from '../../../daemon/src/cli/task-report.js';
 import type { StepRecord, TaskDetail, TaskDiff } from '../../../daemon/src/protocol/types.js';
 
 const step = (round: number, role: StepRecord['role'], version: number | null, action: StepRecord['action']): StepRecord => ({
@@ -33,7 +33,7 @@ const task = (over: Partial<TaskDetail>): TaskDetail => ({
 describe('task report', () => {
   it("counts this round's steps per role with the adapter versions they ran on, and sums the diff", () => {
     const report = roundReport(task({}));
-    assert.deepEqual(report.steps, { orchestrator: { count: 1, adapterVersions: [1] }, worker: { count: 2, adapterVersions: [2, 3] } });
+    assert.deepEqual(report.steps, { orchestrator: { count: 1, adapterVersions: [1] }, worker: { count: 2, adapterVersions: [2, 3] }, critic: { count: 0, adapterVersions: [] } });
     assert.deepEqual([report.diff?.files.length, report.diff?.additions, report.diff?.deletions], [2, 5, 1]);
     const text = formatRoundReport(report);
     assert.match(text, /Task t1 is ready for review \(round 2, stopped: finished\)/);
@@ -55,5 +55,13 @@ describe('task report', () => {
     assert.doesNotMatch(diffLines([{ path: 'x\u001b]0;owned\u0007', status: 'added', additions: 1, deletions: 0 }])[0]!, /\u001b/);
     assert.doesNotMatch(describeAction({ tool: 'write_file', args: { path: 'p\u001bq', content: '' } }, 'stop'), /\u001b/);
     assert.equal(describeAction(null, 'max_tokens'), '(no valid action: max_tokens)');
+  });
+
+  it('shows conflict paths and messages with control characters escaped, never raw', () => {
+    const path = 'src/\u001b[2Jevil\u0007.ts';
+    const lines = conflictLines([{ path, message: `${path} changed in your tree too` }, { path: 'ok.ts', message: 'both changed' }]);
+    assert.ok(lines.every((line) => !/[\u0000-\u001f]/.test(line)), JSON.stringify(lines));
+    assert.equal(lines[0], `CONFLICT ${JSON.stringify(path)}: ${JSON.stringify(`${path} changed in your tree too`)}`);
+    assert.equal(lines[1], 'CONFLICT ok.ts: both changed');
   });
 });

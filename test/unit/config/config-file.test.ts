@@ -24,6 +24,15 @@ describe('config file', () => {
     assert.equal(readConfig(path).model, undefined, 'a key left out of the update is unset');
   });
 
+  it('reads the GPU memory settings and names a bad one', () => {
+    writeFileSync(path, JSON.stringify({ gpuLayers: 'max', contextSize: 2048 }));
+    assert.deepEqual(readConfig(path), { gpuLayers: 'max', contextSize: 2048 });
+    updateConfig(path, (c) => ({ ...c, gpuLayers: 0 }));
+    assert.deepEqual(readConfig(path), { gpuLayers: 0, contextSize: 2048 });
+    writeFileSync(path, JSON.stringify({ gpuLayers: 'all' }));
+    assert.throws(() => readConfig(path), /config\.json: gpuLayers must be "auto", "max" or a whole number/);
+  });
+
   it('keeps keys it does not know about', () => {
     writeFileSync(path, JSON.stringify({ threads: 1, telemetry: false }));
     updateConfig(path, (c) => ({ ...c, threads: 3 }));

@@ -114,7 +114,7 @@ describe('redactText', () => {
   it('keeps the words around a secret', () => {
     const result = redactText(`DATABASE_URL=postgres://app:${fake(16)}@db.internal:5432/app`);
     assert.equal(result.text, 'DATABASE_URL=postgres://app:[REDACTED:url-password]@db.internal:5432/app');
-    assert.equal(redactText(`DB_PASSWORD=${fake(14)}`).text, 'DB_PASSWORD=[REDACTED:env-secret]');
+    assert.equal(redactText(`DB_PASSWORD=${fake(14)}`).text, 'DB_PASSWORD=[REDACTED:secret-assignment]');
   });
 
   for (const [i, code] of ordinaryCode.entries()) {
@@ -127,11 +127,11 @@ describe('redactText', () => {
 });
 
 describe('Redactor', () => {
-  it('redacts strings at any depth of a record, keeps everything else, and counts', () => {
+  it('redacts strings at any depth of a record, keeps everything else, and counts', async () => {
     const key = 'ghp_' + fake(36);
     const redactor = new Redactor();
     const record = { messages: [{ role: 'tool', content: `token ${key}` }, { role: 'assistant', tool_calls: [{ function: { arguments: { command: `echo ${key}` } } }] }], label: true, n: 3 };
-    const out = redactor.deep(record);
+    const out = await redactor.deep(record);
     assert.ok(!JSON.stringify(out).includes(key));
     assert.equal(redactor.count, 2);
     assert.equal(out.label, true);

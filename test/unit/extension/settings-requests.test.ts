@@ -6,7 +6,7 @@ import { settingsRequests, type DaemonFacingSettings } from '../../../extension/
 const base: DaemonFacingSettings = {
   model: '',
   threads: 0,
-  adapters: { orchestrator: null, worker: null },
+  adapters: { orchestrator: null, worker: null, critic: null },
   allowedCommands: { '/home/me/app': ['npm test'] },
 };
 const withChange = (change: Partial<DaemonFacingSettings>): DaemonFacingSettings => ({ ...base, ...change });
@@ -14,7 +14,7 @@ const withChange = (change: Partial<DaemonFacingSettings>): DaemonFacingSettings
 describe('settings requests (VS Code settings -> daemon requests)', () => {
   it('on connect sends every repository, the model and threads, and each pinned adapter', () => {
     const now = withChange({
-      model: 'qwen-coder', threads: 2, adapters: { orchestrator: 3, worker: null },
+      model: 'qwen-coder', threads: 2, adapters: { orchestrator: 3, worker: null, critic: null },
       allowedCommands: { '/home/me/app': ['npm test'], '/home/me/lib': [] },
     });
     assert.deepEqual(settingsRequests(null, now, 'connect'), [
@@ -56,12 +56,19 @@ describe('settings requests (VS Code settings -> daemon requests)', () => {
   it('sends a model or threads change alone, and a newly pinned adapter, but nothing for an unpinned one', () => {
     assert.deepEqual(settingsRequests(base, withChange({ threads: 4 }), 'change'), [{ kind: 'settings', params: { threads: 4 } }]);
     assert.deepEqual(settingsRequests(base, withChange({ model: '/models/m.gguf' }), 'change'), [{ kind: 'settings', params: { model: '/models/m.gguf' } }]);
-    const pinned = withChange({ adapters: { orchestrator: null, worker: 2 } });
+    const pinned = withChange({ adapters: { orchestrator: null, worker: 2, critic: null } });
     assert.deepEqual(settingsRequests(base, pinned, 'change'), [{ kind: 'adapter', params: { role: 'worker', version: 2 } }]);
     assert.deepEqual(settingsRequests(pinned, base, 'change'), [], 'unpinning keeps the daemon\'s active adapter');
   });
 
   it('sends nothing when nothing the daemon uses changed', () => {
     assert.deepEqual(settingsRequests(base, withChange({ allowedCommands: { '/home/me/app': ['npm test'] } }), 'change'), []);
+  });
+
+  it('sends the critic and attempts switches on connect and when they change, on their own request', () => {
+    const on = withChange({ critic: true, attempts: 3 });
+    assert.deepEqual(settingsRequests(null, on, 'connect').at(-1), { kind: 'settings', params: { critic: true, attempts: 3 } });
+    assert.deepEqual(settingsRequests(on, withChange({ critic: true, attempts: 2 }), 'change'), [{ kind: 'settings', params: { attempts: 2 } }]);
+    assert.deepEqual(settingsRequests(on, on, 'change'), []);
   });
 });

@@ -148,4 +148,18 @@ describe('adapter registry', () => {
     writeFileSync(registryFile, '{"roles": {"worker": {"adapters": 3}}}');
     assert.throws(() => reg.list(), /the entry for worker is malformed/);
   });
+
+  it("names the user's file in a validation error, not the copy it checked", async () => {
+    const file = adapterFile('mine.gguf', 'not gguf');
+    const { validateAdapterFile } = await import('../../../daemon/src/runtime/gguf-validate.js');
+    const outcome = await registry(async (path) => {
+      const checked = await validateAdapterFile(path, { architecture: 'llama' } as never);
+      if (!checked.ok) throw new Error(checked.error.message);
+    }).add('worker', file);
+    assert.equal(outcome.ok, false);
+    const message = (outcome as { message: string }).message;
+    assert.ok(message.startsWith(`${file} was not added: `), message);
+    assert.doesNotMatch(message, /\.incoming-/);
+    assert.ok(message.slice(file.length).includes(file), `the problem itself names ${file}: ${message}`);
+  });
 });

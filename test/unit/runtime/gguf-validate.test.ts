@@ -84,6 +84,14 @@ describe('model and adapter file validation', () => {
     assert.match(nameError.message, /blk\.5\.attn_q\.weight does not exist in the base model/);
   });
 
+  it('refuses a zero-rank adapter, which llama.cpp cannot load', async () => {
+    const zero = join(dir, 'zero-rank.gguf');
+    await writeFixtureAdapter(zero, { name: 'x', seed: 1, rank: 0, alpha: 0, targets: [['blk.0.attn_q', [64, 64]]] });
+    const error = problemOf(await validateAdapterFile(zero, base));
+    assert.equal(error.problem, 'tensor_mismatch');
+    assert.match(error.message, /blk\.0\.attn_q\.weight has rank 0/);
+  });
+
   it('refuses a truncated base model, cut in its data or in its header', async () => {
     const bytes = await readFile(fixture.modelPath);
     const cutData = join(dir, 'cut-data.gguf');

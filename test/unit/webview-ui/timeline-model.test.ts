@@ -57,6 +57,7 @@ describe('panel timeline', () => {
   it('summarizes an action by its most telling argument', () => {
     assert.equal(describeAction({ tool: 'delegate', args: { instruction: 'add tests', files: [] } }), 'delegate: add tests');
     assert.equal(describeAction({ tool: 'accept', args: {} }), 'accept');
+    assert.equal(describeAction({ tool: 'verdict', args: { score: 2, does_what_was_asked: false, tests_pass: 'not_run', no_unrelated_changes: true, rationale: 'edits the wrong file' } }), 'verdict 2/5: edits the wrong file');
     assert.equal(describeAction(null), 'no action');
   });
 });

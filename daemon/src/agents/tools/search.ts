@@ -8,10 +8,17 @@ const MAX_LINE = 200;
 export async function search(context: ToolContext, args: { query?: unknown; regex?: unknown }): Promise<ToolOutcome> {
   if (typeof args.query !== 'string' || args.query === '') return refused('search needs a non-empty query.');
   const mode = args.regex === true ? '--extended-regexp' : '--fixed-strings';
+  if (context.signal?.aborted) return refused('the task was stopped; the search did not run.');
+  // A regular expression can backtrack for minutes on one short line: stop it at the limit or on cancel.
+  const timeout = AbortSignal.timeout(context.limits.searchTimeoutMs);
   const found = await gitExec(
     ['grep', '--untracked', '--line-number', '-I', '--no-color', '--full-name', mode, '-e', args.query, '--', '.'],
-    { cwd: context.root },
+    { cwd: context.root, signal: context.signal ? AbortSignal.any([context.signal, timeout]) : timeout },
   );
+  if (context.signal?.aborted) return refused('the task was stopped; the search was cut short.');
+  if (found.code === -1) {
+    return refused(`search stopped after ${context.limits.searchTimeoutMs / 1000} s: the regular expression is too costly. Use a simpler one, or regex false for plain text.`);
+  }
   if (found.code === 1) return { ok: true, result: `No matches for ${JSON.stringify(args.query)}.` };
   if (found.code !== 0) {
     const why = found.stderr.trim().split('\n')[0] ?? '';

@@ -10,6 +10,8 @@ export interface ToolLimits {
   /** Largest file write_file and edit_file will write. */
   maxFileBytes: number;
   runTimeoutMs: number;
+  /** Longest a search may take: a costly regular expression is stopped, not waited out. */
+  searchTimeoutMs: number;
 }
 
 export const DEFAULT_TOOL_LIMITS: ToolLimits = {
@@ -19,6 +21,7 @@ export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   maxSearchMatches: 50,
   maxFileBytes: 512 * 1024,
   runTimeoutMs: 120_000,
+  searchTimeoutMs: 10_000,
 };
 
 export interface ToolContext {

@@ -15,6 +15,8 @@ import { writeFile } from './write-file.js';
 export interface WorkerToolsOptions {
   /** The commands the user allowed for the task's repository (per-repo config), e.g. ["npm test"]. */
   allowlist: (workspace: TaskWorkspace) => readonly string[];
+  /** Whether the user lets the repository's commands use the network (default: no). */
+  network?: (workspace: TaskWorkspace) => boolean;
   limits?: Partial<ToolLimits>;
 }
 
@@ -27,7 +29,7 @@ export function createWorkerTools(options: WorkerToolsOptions): ToolExecutor {
       const tool = String((action as { tool?: unknown } | null)?.tool);
       let outcome: ToolOutcome;
       try {
-        outcome = await dispatch(context, action, () => options.allowlist(workspace));
+        outcome = await dispatch(context, action, () => options.allowlist(workspace), () => options.network?.(workspace) ?? false);
       } catch (error) {
         outcome = refused(`${tool} failed: ${(error as Error).message}`);
       }
@@ -42,7 +44,7 @@ export function createWorkerTools(options: WorkerToolsOptions): ToolExecutor {
   };
 }
 
-function dispatch(context: ToolContext, action: WorkerAction, allowlist: () => readonly string[]): Promise<ToolOutcome> {
+function dispatch(context: ToolContext, action: WorkerAction, allowlist: () => readonly string[], network: () => boolean): Promise<ToolOutcome> {
   // The grammar makes args an object; a hand-made or damaged action is still answered, not thrown.
   const args = (typeof action?.args === 'object' && action.args !== null ? action.args : {}) as Record<string, unknown>;
   switch (action?.tool) {
@@ -51,7 +53,7 @@ function dispatch(context: ToolContext, action: WorkerAction, allowlist: () => r
     case 'search': return search(context, args);
     case 'write_file': return writeFile(context, args);
     case 'edit_file': return editFile(context, args);
-    case 'run': return runCommand(context, args, allowlist());
+    case 'run': return runCommand(context, args, allowlist(), network());
     case 'done': return Promise.resolve({ ok: true, result: typeof args.summary === 'string' && args.summary.trim() ? args.summary : '(no summary)' });
     default: return Promise.resolve(refused(`unknown tool ${JSON.stringify((action as { tool?: unknown } | null)?.tool)}: use one of ${WORKER_TOOLS.join(', ')}.`));
   }

@@ -3,13 +3,14 @@
 // task's split; the files appear (with manifest.json) only when the whole export succeeded.
 import type { ChatTurn } from '../../agents/ports.js';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { ExportManifest, ExportOptions, ProgressEvent } from '../../protocol/types.js';
 import { DatasetFile, writeFileAtomically } from './dataset-file.js';
+import { REWARD_DEFINITION } from './attempt-groups.js';
 import { examplesOf } from './examples.js';
 import { ExportInputError, planExport, type ExportPlan } from './export-options.js';
 import { datasetFormats } from './formats/dataset-formats.js';
+import { makeOutputFolder } from './output-folder.js';
 import { Redactor } from './redact.js';
 import { splitOf, type SplitName } from './split.js';
 import { StoreReader } from './store-reader.js';
@@ -38,7 +39,7 @@ export async function exportDataset(
     if (typeof repoId === 'string') throw new ExportInputError(repoId);
     const filter = { roles: plan.roles, sinceMs: plan.sinceMs, repoId };
     const progress = throttled(onProgress, { id: 'export', title: `Exporting ${plan.format}`, done: 0, total: reader.countSteps(filter), unit: 'steps' });
-    mkdirSync(dirname(plan.files[0]!.path), { recursive: true });
+    makeOutputFolder(dirname(plan.files[0]!.path));
     for (const { split, path } of plan.files) files.set(split, new DatasetFile(path));
 
     const format = datasetFormats[plan.format];
@@ -58,8 +59,9 @@ export async function exportDataset(
         const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), appliedOf(task.id), reader.signals(task.id));
         const units = taskUnits(task, taskSteps, outcome, { turnOf, blob: (hash) => reader.blob(hash) });
         const split = plan.split === undefined ? 'all' : splitOf(task.id, plan.split);
-        for (const example of examplesOf(format.kind, units, plan.minSignal)) {
-          const record = formatRecord(format, redactor.deep(example));
+        const attempts = { rows: reader.attempts(task.id), roundLabel: (round: number) => outcome.verdict(outcome.diffsOfRound(round, true).map((d) => d.id)).label };
+        for (const example of examplesOf(format.kind, units, plan.minSignal, attempts)) {
+          const record = formatRecord(format, await redactor.deep(example));
           if (!record) { dropped.unexpressible++; continue; }
           // Duplicates are judged on what trains, not on provenance, which differs for every task.
           const { metadata, ...content } = record;
@@ -89,8 +91,10 @@ export async function exportDataset(
       filters: filtersOf(plan),
       counts,
       redactions: redactor.count,
+      redactionsByRule: sortedCounts(redactor.byRule),
       files: published.map((f) => ({ ...f, path: basename(f.path) })),
       createdAt: new Date().toISOString(),
+      ...((plan.format === 'trl-grpo' || format.kind === 'preference') && { reward: REWARD_DEFINITION }),
       steps,
       dropped,
     };
@@ -107,7 +111,12 @@ function formatRecord(format: (typeof datasetFormats)[keyof typeof datasetFormat
   if (format.kind === 'sft' && example.kind === 'sft') return format.record(example);
   if (format.kind === 'preference' && example.kind === 'preference') return format.record(example);
   if (format.kind === 'unpaired' && example.kind === 'unpaired') return format.record(example);
+  if (format.kind === 'group' && example.kind === 'group') return format.record(example);
   throw new Error(`internal: a ${example.kind} example reached a ${format.kind} format`);
+}
+
+function sortedCounts(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function filtersOf(plan: ExportPlan): ExportManifest['filters'] {

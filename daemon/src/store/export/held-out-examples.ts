@@ -22,7 +22,7 @@ export interface ApprovedAction extends RecordedStepText {
 /** Both sides of a recorded preference, each as the model's turns to score given what came before them. */
 export interface PreferenceSides {
   taskId: string;
-  kind: 'versions' | 'user_edit';
+  kind: 'versions' | 'user_edit' | 'attempts';
   chosen: RecordedStepText[];
   rejected: RecordedStepText[];
 }

@@ -1,29 +1,26 @@
-// Secrets never reach a dataset. Each rule matches one common shape (a provider's key format, a
-// token header, a key block, a password in a URL, a secret-named assignment) and replaces only the
-// secret, keeping the words around it so the example still reads naturally. Rules run in order; the
-// keyed rules skip values an earlier rule already replaced.
+// Secrets never reach a dataset. Three layers run over every exported string, in order:
+// - shape rules: a provider's key format, a key block, a JWT (the table below);
+// - context rules (context-rules.ts): a secret known by where it stands: a secret-named key in any
+//   assignment syntax, a URL's password, an auth header, a CLI password flag, a token after a secret word;
+// - secretlint's recommended preset (secretlint-pass.ts), a maintained detector, for what is left.
+// Each replaces only the secret with [REDACTED:<rule>], keeping the words around it, and counts per rule.
+import { contextRules, type RedactionRule } from './context-rules.js';
+import { secretlintFindings } from './secretlint-pass.js';
 
-interface RedactionRule {
+interface ShapeRule {
   name: string;
   pattern: RegExp;
-  /** A cheap test that must pass before the pattern runs: most text holds no secret at all. */
   hint?: string | RegExp;
-  /** Which capture groups to keep around the secret: [before, after]; 0 keeps nothing. */
+  /** Capture groups around the secret to keep: [before, after]; without it the whole match goes. */
   keep?: [number, number];
 }
 
 const ALREADY = String.raw`(?!\[REDACTED)`;
-// Placeholders and variable references are not secrets.
-const NOT_PLACEHOLDER = String.raw`(?!\$|<|\{\{|%\(|process\.env|os\.environ)`;
-const SECRET_KEY = String.raw`(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|secret[_-]?key|client[_-]?secret|auth[_-]?key|credentials?)`;
 
-const KEYWORD_HINT = /pass|pwd|secret|token|key|credential/i;
-
-const rules: RedactionRule[] = [
+const shapeRules: ShapeRule[] = [
   { hint: 'PRIVATE KEY', name: 'private-key', pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?-----END \1-----/g },
   // A key block cut off before its END line (a truncated tool output) still hides its body.
   { hint: 'PRIVATE KEY', name: 'private-key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=:,\s-]|\\n)*/g },
-  { hint: '://', name: 'url-password', pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"`]+:)([^\s@/'"`]+)(@)/gi, keep: [1, 3] },
   { name: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
   { name: 'github-token', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
   { name: 'github-token', pattern: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g },
@@ -52,61 +49,118 @@ const rules: RedactionRule[] = [
   { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   // Tokens carry a digit somewhere; "Bearer authentication" in prose does not.
   { hint: 'Bearer', name: 'bearer-token', pattern: new RegExp(String.raw`(\bBearer\s+)${ALREADY}(?=[A-Za-z0-9._~+/-]*\d)([A-Za-z0-9._~+/-]{16,}=*)()`, 'g'), keep: [1, 3] },
-  { hint: /basic/i, name: 'basic-auth', pattern: new RegExp(String.raw`(\bAuthorization:\s*Basic\s+)${ALREADY}([A-Za-z0-9+/]{8,}={0,2})()`, 'gi'), keep: [1, 3] },
-  // .env files: KEY=value with no spaces around "=", the key ending in a secret word.
-  { hint: KEYWORD_HINT, name: 'env-secret', pattern: new RegExp(String.raw`^(\s*(?:export\s+)?[A-Za-z0-9_.-]*?${SECRET_KEY}=)${ALREADY}${NOT_PLACEHOLDER}("[^"\n]+"|'[^'\n]+'|[^\s'"]+)()`, 'gim'), keep: [1, 3] },
-  // Code, JSON and YAML: a secret-named key given a quoted literal.
-  { hint: KEYWORD_HINT, name: 'secret-assignment', pattern: new RegExp(String.raw`((?<![A-Za-z0-9])["']?[A-Za-z0-9_.-]*?${SECRET_KEY}["']?\s*(?::|=|:=|=>)\s*(["']))${ALREADY}${NOT_PLACEHOLDER}([^\s"'\n]{4,})(\2)`, 'gi'), keep: [1, 4] },
-  // YAML/INI with a bare value: it must hold a digit or symbol, so `token: string` stays.
-  { hint: KEYWORD_HINT, name: 'secret-assignment', pattern: new RegExp(String.raw`^(\s*[A-Za-z0-9_.-]*?${SECRET_KEY}\s*[:=]\s*)${ALREADY}${NOT_PLACEHOLDER}(?=[^\s]*[0-9!@%*+/=_-])([^\s#'"{}()\[\],;]{4,})(\s*)$`, 'gim'), keep: [1, 3] },
   { hint: /pass|pwd/i, name: 'connection-string-password', pattern: new RegExp(String.raw`(\b(?:Password|Pwd)=)${ALREADY}(?!\$)([^;'"\s]+)()`, 'gi'), keep: [1, 3] },
-  { hint: '--', name: 'cli-secret-flag', pattern: new RegExp(String.raw`(--(?:password|passwd|token|api-key|secret|client-secret)[= ])${ALREADY}(?!\$|-)([^\s'"]+)()`, 'gi'), keep: [1, 3] },
-];
+]
+
+/** A shape rule as a RedactionRule: the secret is the whole match, or what lies between the kept groups. */
+function fromShape(rule: ShapeRule): RedactionRule {
+  const flags = rule.pattern.flags.includes('d') ? rule.pattern.flags : `${rule.pattern.flags}d`;
+  return {
+    name: rule.name,
+    hint: rule.hint,
+    pattern: new RegExp(rule.pattern.source, flags),
+    secret(match) {
+      if (!rule.keep) return [match.index, match.index + match[0].length];
+      return [match.indices![rule.keep[0]]![1], match.indices![rule.keep[1]]![0]];
+    },
+  };
+}
+
+const rules: RedactionRule[] = [...shapeRules.map(fromShape), ...contextRules];
 
 export interface RedactionResult {
   text: string;
   count: number;
+  /** Redactions per rule name. */
+  byRule: Record<string, number>;
 }
 
+/** The shape and context rules (synchronous); `Redactor` adds secretlint. */
 export function redactText(text: string): RedactionResult {
-  if (text.length < 8) return { text, count: 0 };
-  let count = 0;
+  const byRule: Record<string, number> = {};
+  if (text.length < 8) return { text, count: 0, byRule };
   let out = text;
   for (const rule of rules) {
     if (rule.hint && !(typeof rule.hint === 'string' ? out.includes(rule.hint) : rule.hint.test(out))) continue;
     rule.pattern.lastIndex = 0;
-    if (!rule.pattern.test(out)) continue;
-    out = out.replace(rule.pattern, (...groups: unknown[]) => {
-      count++;
-      const marker = `[REDACTED:${rule.name}]`;
-      if (!rule.keep) return marker;
-      const [before, after] = rule.keep;
-      return `${(groups[before] as string | undefined) ?? ''}${marker}${(groups[after] as string | undefined) ?? ''}`;
-    });
+    out = replaceSpans(out, [...out.matchAll(rule.pattern)].map((match) => rule.secret(match, out)), rule.name, byRule);
   }
-  return { text: out, count };
+  return { text: out, count: total(byRule), byRule };
 }
 
-/** Redacts every string in a JSON value and keeps a running count, for one export's manifest. */
-export class Redactor {
-  count = 0;
+/** Replaces each span (in order, non-overlapping; null skipped) with the rule's marker. */
+function replaceSpans(text: string, spans: ([number, number] | null)[], name: string, byRule: Record<string, number>): string {
+  let out = '';
+  let last = 0;
+  for (const span of spans) {
+    if (!span || span[1] <= span[0] || span[0] < last) continue;
+    out += `${text.slice(last, span[0])}[REDACTED:${name}]`;
+    last = span[1];
+    byRule[name] = (byRule[name] ?? 0) + 1;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
 
-  deep<T>(value: T): T {
-    return this.walk(value) as T;
+const total = (byRule: Record<string, number>) => Object.values(byRule).reduce((a, b) => a + b, 0);
+
+/**
+ * Redacts every string in a JSON value with all three layers and keeps running counts per rule, for
+ * one export's manifest. Strings repeat across records (system prompts, history), so results are cached.
+ */
+export class Redactor {
+  readonly byRule: Record<string, number> = {};
+  private readonly cache = new Map<string, RedactionResult>();
+  private static readonly CACHE_LIMIT = 20_000;
+
+  get count(): number {
+    return total(this.byRule);
   }
 
-  private walk(value: unknown): unknown {
-    if (typeof value === 'string') {
-      const result = redactText(value);
-      this.count += result.count;
-      return result.text;
+  async deep<T>(value: T): Promise<T> {
+    return (await this.walk(value)) as T;
+  }
+
+  async text(text: string): Promise<string> {
+    let result = this.cache.get(text);
+    if (!result) {
+      result = redactText(text);
+      const byRule = { ...result.byRule };
+      const findings = await secretlintFindings(result.text);
+      const redacted = findings.length ? replaceFindings(result.text, findings, byRule) : result.text;
+      result = { text: redacted, count: total(byRule), byRule };
+      if (this.cache.size >= Redactor.CACHE_LIMIT) this.cache.clear();
+      this.cache.set(text, result);
     }
-    if (Array.isArray(value)) return value.map((v) => this.walk(v));
+    for (const [rule, n] of Object.entries(result.byRule)) this.byRule[rule] = (this.byRule[rule] ?? 0) + n;
+    return result.text;
+  }
+
+  private async walk(value: unknown): Promise<unknown> {
+    if (typeof value === 'string') return this.text(value);
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (const v of value) out.push(await this.walk(v));
+      return out;
+    }
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.walk(v);
+      for (const [k, v] of Object.entries(value)) out[k] = await this.walk(v);
       return out;
     }
     return value;
   }
+}
+
+function replaceFindings(text: string, findings: { rule: string; start: number; end: number }[], byRule: Record<string, number>): string {
+  let out = text;
+  // From the end, so earlier offsets stay valid; overlapping findings are merged into the earlier one.
+  let limit = Infinity;
+  for (const finding of [...findings].sort((a, b) => b.start - a.start)) {
+    const end = Math.min(finding.end, limit);
+    if (end <= finding.start) continue;
+    out = `${out.slice(0, finding.start)}[REDACTED:${finding.rule}]${out.slice(end)}`;
+    byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
+    limit = finding.start;
+  }
+  return out;
 }

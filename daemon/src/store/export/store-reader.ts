@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { Role } from '../../protocol/types.js';
 import type { ChatTurn } from '../../agents/ports.js';
+import { LATEST_SCHEMA_VERSION } from '../migrations/schema-versions.js';
+import { newerSchema } from '../open-store.js';
 import { resolveTurn } from '../turn-refs.js';
 
 export interface TaskRow {
@@ -45,8 +47,17 @@ export interface TaskFilter {
 
 const REQUIRED_TABLES = ['blobs', 'tasks', 'repos', 'steps', 'diffs', 'reviews', 'applied_changes', 'signals'];
 
+export interface AttemptRow {
+  subtask_id: string;
+  group_id: string;
+  attempt: number;
+  score: number | null;
+  chosen: number;
+}
+
 export class StoreReader {
   private readonly db: Database.Database;
+  private readonly hasAttempts: boolean = false;
   private readonly statements;
   /** Iterators still open when the export stops early; closed before the connection. */
   private readonly open: IterableIterator<unknown>[] = [];
@@ -55,15 +66,23 @@ export class StoreReader {
     if (!existsSync(dbPath)) {
       throw new Error(`No Tandem store at ${dbPath}. Run a task first, or point TANDEM_HOME at the folder that holds tandem.db.`);
     }
+    let schema = 0;
     try {
       this.db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      schema = this.db.pragma('user_version', { simple: true }) as number;
       // One read transaction: every query sees the same snapshot while the daemon keeps writing.
       this.db.exec('BEGIN');
       const tables = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
       const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
       if (missing.length) throw new Error(`missing tables: ${missing.join(', ')}`);
+      this.hasAttempts = tables.has('attempts'); // schema version 4
     } catch (error) {
       throw new Error(`${dbPath} is not a readable Tandem store (${(error as Error).message}).`);
+    }
+    // Tables of a newer schema may mean something else now: refuse rather than export it wrongly.
+    if (schema > LATEST_SCHEMA_VERSION) {
+      this.db.close();
+      throw newerSchema(dbPath, schema);
     }
     const roleList = "(SELECT value FROM json_each(:roles))";
     this.statements = {
@@ -159,6 +178,13 @@ export class StoreReader {
   }
 
   signals(taskId: string): SignalRow[] { return this.statements.signals.all(taskId) as SignalRow[]; }
+
+  /** The task's attempts (tandem.attempts), grouped by the delegation they are attempts at; none before schema version 4. */
+  attempts(taskId: string): AttemptRow[] {
+    if (!this.hasAttempts) return [];
+    return this.db.prepare(`SELECT a.subtask_id, a.group_id, a.attempt, a.score, a.chosen FROM attempts a
+      JOIN subtasks s ON s.id = a.subtask_id WHERE s.task_id = ? ORDER BY a.group_id, a.attempt`).all(taskId) as AttemptRow[];
+  }
 
   /** Ends the read transaction with the connection: nothing was written, so there is nothing to commit. */
   close(): void {

@@ -1,5 +1,5 @@
 // The tools each role may call, as JSON-schema function definitions that the exported datasets
-// carry in their `tools` field. Args mirror `OrchestratorAction` / `WorkerAction` in protocol/types.ts.
+// carry in their `tools` field. Args mirror `OrchestratorAction` / `WorkerAction` / `CriticAction` in protocol/types.ts.
 // Kept in one place so the agents' own action schemas can later be pointed here (or this at them).
 import type { Role } from '../../protocol/types.js';
 
@@ -67,8 +67,20 @@ const workerTools: readonly ToolDefinition[] = [
   }, ['summary']),
 ];
 
+const criticTools: readonly ToolDefinition[] = [
+  tool('verdict', "Judge the worker's result: a score and a pass/fail per criterion, with why.", {
+    score: { type: 'integer', enum: [1, 2, 3, 4, 5], description: '1 (wrong or harmful) to 5 (exactly what was asked).' },
+    does_what_was_asked: { type: 'boolean', description: 'The diff does what the subtask asked.' },
+    tests_pass: { type: 'string', enum: ['pass', 'fail', 'not_run'], description: 'What the tests the worker ran say.' },
+    no_unrelated_changes: { type: 'boolean', description: 'The diff changes nothing the subtask did not ask for.' },
+    rationale: str('Why, naming what is wrong when something is.'),
+  }, ['score', 'does_what_was_asked', 'tests_pass', 'no_unrelated_changes', 'rationale']),
+];
+
+const TOOLS_OF: Record<Role, readonly ToolDefinition[]> = { orchestrator: orchestratorTools, worker: workerTools, critic: criticTools };
+
 export function toolDefinitions(role: Role): readonly ToolDefinition[] {
-  return role === 'orchestrator' ? orchestratorTools : workerTools;
+  return TOOLS_OF[role];
 }
 
 export function isRoleTool(role: Role, name: string): boolean {

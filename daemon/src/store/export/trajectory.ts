@@ -71,7 +71,7 @@ export interface PreferenceExample {
   prompt: TrajectoryMessage[];
   chosen: TrajectoryMessage[];
   rejected: TrajectoryMessage[];
-  metadata: Provenance & { pair: { kind: 'versions' | 'user_edit'; rejected: Provenance } };
+  metadata: Provenance & { pair: { kind: 'versions' | 'user_edit' | 'attempts'; rejected: Provenance } };
 }
 
 export interface UnpairedExample {
@@ -83,4 +83,14 @@ export interface UnpairedExample {
   metadata: Provenance;
 }
 
-export type Example = SftExample | PreferenceExample | UnpairedExample;
+/** The attempts at one delegation (tandem.attempts): one prompt, a completion and a reward per attempt (GRPO-style). */
+export interface GroupExample {
+  kind: 'group';
+  role: Role;
+  prompt: TrajectoryMessage[];
+  completions: TrajectoryMessage[][];
+  rewards: number[];
+  metadata: Provenance & { group: { id: string; attempts: { subtask_id: string; attempt: number; critic_score: number | null; chosen: boolean; label: Label }[] } };
+}
+
+export type Example = SftExample | PreferenceExample | UnpairedExample | GroupExample;

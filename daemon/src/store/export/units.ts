@@ -1,6 +1,6 @@
 // Cuts one task's steps into trajectory units. A worker unit is one version of a subtask: the steps
 // up to the diff the human reviewed, then the steps after it up to the next diff. An orchestrator unit
-// is one round. A unit never spans a context break (a step not given everything the previous one was).
+// is one round; a critic unit is one verdict. A unit never spans a context break (a step not given everything the previous one was).
 import type { Role } from '../../protocol/types.js';
 import { buildConversation, continues, type TurnSource } from './conversation.js';
 import type { StepRow, TaskRow } from './store-reader.js';
@@ -49,7 +49,9 @@ function isApproved(verdict: Verdict): boolean {
 function versions(task: TaskRow, steps: StepRow[], outcome: TaskOutcome): Version[] {
   const groups = new Map<string, StepRow[]>();
   for (const step of steps) {
-    const key = step.role === 'orchestrator' ? `o:${step.round}` : `w:${step.subtask_id ?? `round-${step.round}`}`;
+    const key = step.role === 'orchestrator' ? `o:${step.round}`
+      : step.role === 'critic' ? `c:${step.id}`
+        : `w:${step.subtask_id ?? `round-${step.round}`}`;
     const group = groups.get(key);
     if (group) group.push(step); else groups.set(key, [step]);
   }
@@ -59,6 +61,9 @@ function versions(task: TaskRow, steps: StepRow[], outcome: TaskOutcome): Versio
     if (first.role === 'orchestrator') {
       // The orchestrator's rounds are its versions of the whole task, judged by what each round ended with.
       out.push({ steps: group, diffIds: outcome.finalDiffsOfRound(first.round).map((d) => d.id), pairKey: `${task.id}:orchestrator` });
+    } else if (first.role === 'critic') {
+      // Each verdict is a unit of its own, labelled like the orchestrator's round: by the human's verdict on what the round ended with.
+      out.push({ steps: group, diffIds: outcome.finalDiffsOfRound(first.round).map((d) => d.id), pairKey: `${task.id}:${key}` });
     } else {
       out.push(...workerVersions(group, outcome, `${task.id}:${key}`));
     }

@@ -2,6 +2,8 @@
 // store applies the missing ones on open, in one transaction, and sets PRAGMA user_version.
 import { initialSchema } from './001-initial.js';
 import { lighterSteps } from './002-lighter-steps.js';
+import { reviewHunks } from './003-review-hunks.js';
+import { attemptsSchema } from './004-attempts.js';
 
 export interface Migration {
   version: number;
@@ -11,6 +13,8 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, sql: initialSchema },
   { version: 2, sql: lighterSteps },
+  { version: 3, sql: reviewHunks },
+  { version: 4, sql: attemptsSchema },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,10 +1,10 @@
 // Every export format: which kind of example it writes and how one example becomes one JSONL record.
 // Adding a format: write its record function beside this file and add one line here.
 import type { ExportFormat } from '../../../protocol/types.js';
-import type { PreferenceExample, SftExample, UnpairedExample } from '../trajectory.js';
+import type { GroupExample, PreferenceExample, SftExample, UnpairedExample } from '../trajectory.js';
 import { openaiDpo, openaiSft } from './openai.js';
 import { sharegpt } from './sharegpt.js';
-import { trlDpo, trlKto, trlSft } from './trl.js';
+import { trlDpo, trlGrpo, trlKto, trlSft } from './trl.js';
 
 type JsonRecord = Record<string, unknown>;
 
@@ -12,7 +12,8 @@ type JsonRecord = Record<string, unknown>;
 export type DatasetFormat =
   | { kind: 'sft'; record: (example: SftExample) => JsonRecord | null }
   | { kind: 'preference'; record: (example: PreferenceExample) => JsonRecord | null }
-  | { kind: 'unpaired'; record: (example: UnpairedExample) => JsonRecord | null };
+  | { kind: 'unpaired'; record: (example: UnpairedExample) => JsonRecord | null }
+  | { kind: 'group'; record: (example: GroupExample) => JsonRecord | null };
 
 export const datasetFormats: Record<ExportFormat, DatasetFormat> = {
   'openai-sft': { kind: 'sft', record: openaiSft },
@@ -21,4 +22,5 @@ export const datasetFormats: Record<ExportFormat, DatasetFormat> = {
   'trl-dpo': { kind: 'preference', record: trlDpo },
   'openai-dpo': { kind: 'preference', record: openaiDpo },
   'trl-kto': { kind: 'unpaired', record: trlKto },
+  'trl-grpo': { kind: 'group', record: trlGrpo },
 };

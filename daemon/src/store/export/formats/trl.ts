@@ -2,7 +2,7 @@
 // `prompt`/`chosen`/`rejected` for DPO, `prompt`/`completion`/`label` for KTO, each with `tools`
 // as JSON-schema function definitions. Tool-call arguments are objects, as chat templates expect.
 import type { Role } from '../../../protocol/types.js';
-import type { PreferenceExample, SftExample, TrajectoryMessage, UnpairedExample } from '../trajectory.js';
+import type { GroupExample, PreferenceExample, SftExample, TrajectoryMessage, UnpairedExample } from '../trajectory.js';
 import { openaiTools } from './openai.js';
 import { renumberCalls } from './tool-call-ids.js';
 
@@ -39,6 +39,21 @@ export function trlKto(example: UnpairedExample): Record<string, unknown> {
   const [prompt, completion] = renumberCalls(example.prompt, example.completion);
   return {
     prompt: prompt!.map(trlMessage), completion: completion!.map(trlMessage), label: example.label,
+    tools: trlTools(example.role), metadata: example.metadata,
+  };
+}
+
+/**
+ * A group of attempts at one prompt, as GRPO-style offline data: `prompt`, one `completions` entry per
+ * attempt and its `rewards` (the reward definition is in manifest.json). TRL's GRPOTrainer reads the
+ * `prompt` column and scores completions with reward functions; the recorded ones are for offline use.
+ */
+export function trlGrpo(example: GroupExample): Record<string, unknown> {
+  const renumbered = example.completions.map((completion) => renumberCalls(example.prompt, completion));
+  return {
+    prompt: renumbered[0]![0]!.map(trlMessage),
+    completions: renumbered.map(([, completion]) => completion!.map(trlMessage)),
+    rewards: example.rewards,
     tools: trlTools(example.role), metadata: example.metadata,
   };
 }
