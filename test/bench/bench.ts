@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   runtime: () => import('./runtime.js'),
   gpu: () => import('./gpu.js'),
   agent: () => import('./agent.js'),
+  loop: () => import('./loop.js'),
   redaction: () => import('./redaction.js'),
   adapters: () => import('./adapters.js'),
 };

@@ -9,6 +9,7 @@ import { runtimeCommands } from './runtime-commands.js';
 import { reviewCommand } from './review-command.js';
 import { storeCommands } from './store-commands.js';
 import { taskCommands } from './task-commands.js';
+import { trainCommand } from './train-command.js';
 
 export const commands: CliCommand[] = [
   ...daemonCommands,
@@ -19,5 +20,6 @@ export const commands: CliCommand[] = [
   ...exportCommands,
   ...taskCommands,
   reviewCommand,
+  trainCommand,
   demoCommand,
 ];

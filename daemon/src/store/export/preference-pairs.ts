@@ -2,23 +2,28 @@
 // version of a subtask (or of a task's rounds, for the orchestrator); the chosen side carries the
 // user's edits when they edited before approving. An approval with edits and no rejected sibling
 // still pairs the user's version against the worker's own. Units left unpaired go to KTO.
+// A version that a context break split (compaction cut its prompt mid-round) is represented by its
+// first unit, and such a pair compares only the action each version opened with: later actions were
+// given compacted contexts, and sides of unequal extent would be scored unevenly.
 import { isNegative, meetsMinSignal } from './task-outcome.js';
-import type { PreferenceExample, TrajectoryMessage, TrajectoryUnit, UnpairedExample } from './trajectory.js';
+import type { PreferenceExample, Provenance, TrajectoryMessage, TrajectoryUnit, UnpairedExample } from './trajectory.js';
 
 export function preferencePairs(units: TrajectoryUnit[], minSignal: 'approved' | 'merged'): { pairs: PreferenceExample[]; paired: Set<TrajectoryUnit> } {
   const pairs: PreferenceExample[] = [];
   const paired = new Set<TrajectoryUnit>();
-  for (const group of groupBy(units.filter((u) => u.wholeVersion), (u) => u.pairKey)) {
+  for (const group of groupBy(units.filter((u) => u.versionStart), (u) => u.pairKey)) {
     // The latest approved version is the answer the work converged on.
     const chosen = group.filter((u) => meetsMinSignal(u.provenance.label, minSignal)).at(-1);
     if (!chosen) continue;
     const rejected = group.filter((u) => isNegative(u.provenance.label));
     for (const loser of rejected) {
       const first = group.indexOf(loser) < group.indexOf(chosen) ? loser : chosen;
-      const pair = makePair(first.prompt, chosen, chosen.completion, loser, loser.completion, 'versions');
+      const pair = chosen.wholeVersion && loser.wholeVersion
+        ? makePair(first.prompt, chosen, chosen.completion, loser, loser.completion, 'versions')
+        : openingPair(first.prompt, chosen, loser);
       if (pair) { pairs.push(pair); paired.add(chosen).add(loser); }
     }
-    if (!rejected.length && chosen.original) {
+    if (!rejected.length && chosen.original && chosen.wholeVersion) {
       const pair = makePair(chosen.prompt, chosen, chosen.completion, chosen, chosen.original, 'user_edit');
       if (pair) { pairs.push(pair); paired.add(chosen); }
     }
@@ -58,6 +63,15 @@ function makePair(
     rejected: rejected.slice(shared),
     metadata: { ...winner.provenance, pair: { kind, rejected: loser.provenance } },
   };
+}
+
+/** The first action of each version against each other; the pair's step ids are those two steps. */
+function openingPair(prompt: TrajectoryMessage[], winner: TrajectoryUnit, loser: TrajectoryUnit): PreferenceExample | null {
+  const opening = (unit: TrajectoryUnit) => unit.completion.slice(0, 1);
+  const pair = makePair(prompt, winner, opening(winner), loser, opening(loser), 'versions');
+  if (!pair) return null;
+  const firstStep = (p: Provenance) => ({ ...p, step_ids: p.step_ids.slice(0, 1) });
+  return { ...pair, metadata: { ...firstStep(pair.metadata), pair: { ...pair.metadata.pair, rejected: firstStep(loser.provenance) } } };
 }
 
 function sameMessage(a: TrajectoryMessage, b: TrajectoryMessage): boolean {

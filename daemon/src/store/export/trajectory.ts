@@ -54,8 +54,10 @@ export interface TrajectoryUnit {
   provenance: Provenance;
   /** Units that are versions of the same work share a key; DPO pairs are made within it. */
   pairKey: string;
-  /** False when a context break split the version into several units; such units are not paired. */
+  /** False when a context break split the version into several units. */
   wholeVersion: boolean;
+  /** The version's first unit, the one that starts from the version's own prompt: the one pairs compare. */
+  versionStart: boolean;
 }
 
 export interface SftExample {

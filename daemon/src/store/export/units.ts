@@ -20,11 +20,11 @@ export function taskUnits(task: TaskRow, steps: StepRow[], outcome: TaskOutcome,
   for (const version of versions(task, steps, outcome)) {
     const verdict = outcome.verdict(version.diffIds);
     const segments = splitAtContextBreaks(version.steps);
-    for (const segment of segments) {
+    for (const [index, segment] of segments.entries()) {
       const role = segment[0]!.role;
       const { prompt, completion } = buildConversation(segment, role, sources.turnOf);
       const unit: TrajectoryUnit = {
-        role, prompt, completion, pairKey: version.pairKey, wholeVersion: segments.length === 1,
+        role, prompt, completion, pairKey: version.pairKey, wholeVersion: segments.length === 1, versionStart: index === 0,
         provenance: provenance(task, segment, verdict),
       };
       units.push({ unit, verdict, diffKey: version.diffIds.join(',') });

@@ -1,0 +1,124 @@
+// `tandem train` without --run, on llama-tiny (../shared/interop/llama-tiny): tasks recorded through the
+// real agent loop into a real store, a scripted reviewer, then the CLI bundle writes the workspace.
+// Checks that the data is the runtime's own text (ChatML by the GGUF's template, ids by its tokenizer),
+// loss only on the role's approved answers, the split by task, and the errors that write nothing.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { splitOf } from '../../daemon/src/store/export/split.js';
+import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
+import { interopFile } from './helpers/llama-tiny.js';
+import { APPROVED_TEXT, recordFlywheelTasks, TASK_PROMPTS } from './support/flywheel-tasks.js';
+import { buildOnce, makeTandemHome, type TandemHome } from './support/tandem-cli.js';
+
+const BASE_GGUF = interopFile('base.gguf');
+const BASE_HF = interopFile('hf');
+const IM_END = 513;
+const BOS = 1;
+
+type Row = Record<string, unknown> & { task_id: string; prompt: string; completion: string; prompt_ids: number[]; completion_ids: number[] };
+const readRows = (dir: string, split: string): Row[] =>
+  readFileSync(join(dir, 'data', `${split}.jsonl`), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Row);
+
+describe('tandem train: the training workspace (llama-tiny)', function () {
+  let home: TandemHome;
+
+  before(async function () {
+    buildOnce();
+    home = makeTandemHome();
+    const loaded = await ModelRuntime.load({ modelPath: BASE_GGUF, contextSize: 2048, adapters: {} });
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    try {
+      await recordFlywheelTasks(home.home, loaded.value, TASK_PROMPTS.slice(0, 8));
+    } finally {
+      await loaded.value.dispose();
+    }
+  });
+  after(() => home?.remove());
+
+  const tandemTrain = (...args: string[]) => home.tandem('train', '--base', BASE_HF, '--gguf', BASE_GGUF, ...args);
+
+  it('writes SFT data as the runtime renders it: approved orchestrator answers only, split by task', async () => {
+    const out = join(home.home, 'ws-sft');
+    const run = await tandemTrain('--role', 'orchestrator', '--out', out, '--split', '0.75');
+    assert.equal(run.code, 0, run.stderr);
+    for (const file of ['train.py', 'config.json', 'requirements.txt', 'README.md']) assert.ok(existsSync(join(out, file)), file);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.deepEqual(config.lora.target_modules, ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']);
+    assert.deepEqual([config.gguf.vocab_size, config.gguf.hidden_size, config.gguf.layers], [514, 64, 2]);
+    assert.match(readFileSync(join(out, 'requirements.txt'), 'utf8'), /^trl==1\.13\.0$/m);
+
+    const trainRows = readRows(out, 'train');
+    const validation = readRows(out, 'validation');
+    // 8 tasks, each with one approved round of 3 orchestrator steps (delegate, accept, finish).
+    assert.equal(trainRows.length + validation.length, 24);
+    // The side of each task is the exporter's hash of its id.
+    for (const row of trainRows) assert.equal(splitOf(row.task_id, 0.75), 'train');
+    for (const row of validation) assert.equal(splitOf(row.task_id, 0.75), 'validation');
+    const trainTasks = new Set(trainRows.map((r) => r.task_id));
+    assert.ok(validation.every((r) => !trainTasks.has(r.task_id)), 'no task is on both sides');
+
+    const delegates = [...trainRows, ...validation].filter((r) => r.completion.startsWith('{"tool":"delegate"'));
+    assert.equal(delegates.length, 8);
+    for (const row of [...trainRows, ...validation]) {
+      // The prompt is llama-tiny's ChatML with the model turn opened; the answer ends the turn.
+      assert.equal(row.prompt_ids[0], BOS);
+      assert.ok(row.prompt.startsWith('<s><|im_start|>system\n'), row.prompt.slice(0, 40));
+      assert.ok(row.prompt.endsWith('<|im_start|>assistant\n'));
+      assert.equal(row.completion_ids.at(-1), IM_END);
+      assert.ok(row.completion.endsWith('<|im_end|>'));
+      assert.doesNotMatch(row.completion, /TODO\.md/, 'a rejected answer is not an SFT target');
+    }
+    for (const row of delegates) assert.equal(row.completion, `${APPROVED_TEXT}<|im_end|>`);
+    // The task's own words reach the model as the user turn.
+    assert.ok(delegates.some((r) => r.prompt.includes(`${TASK_PROMPTS[0]}`)));
+  });
+
+  it('writes DPO pairs: the rejected first round against the approved one, on the approved prompt', async () => {
+    const out = join(home.home, 'ws-dpo');
+    const run = await tandemTrain('--role', 'orchestrator', '--method', 'dpo', '--out', out, '--split', '1');
+    assert.equal(run.code, 0, run.stderr);
+    const rows = readRows(out, 'train') as (Row & { chosen: string; rejected: string; chosen_ids: number[]; rejected_ids: number[] })[];
+    assert.equal(rows.length, 4, 'the 4 tasks rejected once give one pair each');
+    for (const row of rows) {
+      assert.equal(row.chosen, `${APPROVED_TEXT}<|im_end|>`);
+      assert.match(row.rejected, /TODO\.md/);
+      assert.notDeepEqual(row.chosen_ids, row.rejected_ids);
+    }
+  });
+
+  it('refuses clearly and writes nothing: empty store, wrong base, no usable Python', async () => {
+    const empty = makeTandemHome();
+    try {
+      const out = join(empty.home, 'ws');
+      const run = await empty.tandem('train', '--role', 'worker', '--base', BASE_HF, '--gguf', BASE_GGUF, '--out', out);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /No Tandem store|has no approved steps/);
+      assert.ok(!existsSync(out));
+    } finally {
+      empty.remove();
+    }
+
+    const wrongBase = join(home.home, 'wrong-hf');
+    mkdirSync(wrongBase);
+    writeFileSync(join(wrongBase, 'config.json'), JSON.stringify({ vocab_size: 514, hidden_size: 32, num_hidden_layers: 2 }));
+    const out = join(home.home, 'ws-wrong');
+    let run = await home.tandem('train', '--role', 'orchestrator', '--base', wrongBase, '--gguf', BASE_GGUF, '--out', out);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /does not match the GGUF \(hidden_size: Hugging Face 32, GGUF 64\)/);
+    assert.ok(!existsSync(out));
+
+    run = await tandemTrain('--role', 'orchestrator', '--out', out, '--run', '--python', join(home.home, 'no-such-python'));
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Cannot run Python .*no-such-python.*nothing was written/s);
+    assert.ok(!existsSync(out));
+
+    const noTraining = join(home.home, 'bare-python');
+    // A Python without its site-packages: no torch, no TRL.
+    writeFileSync(noTraining, '#!/bin/sh\nexec python3 -S "$@"\n', { mode: 0o755 });
+    run = await tandemTrain('--role', 'orchestrator', '--out', out, '--run', '--python', noTraining);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /lacks the training packages: torch/);
+    assert.ok(!existsSync(out));
+  });
+});
