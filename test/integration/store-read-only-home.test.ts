@@ -30,8 +30,9 @@ describe('a read-only TANDEM_HOME', function () {
     const sandbox = findSandbox();
     assert.equal(sandbox.kind, 'bubblewrap');
     const program = sandbox.kind === 'bubblewrap' ? sandbox.program : 'bwrap';
-    return spawnSync(program, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--ro-bind', home, home,
-      '--chdir', ROOT, '--', process.execPath, CLI_BUNDLE, ...args], { env: { ...process.env, TANDEM_HOME: home }, encoding: 'utf8' });
+    // The checkout is bound again after the private /tmp: CI's clone may live under /tmp.
+    return spawnSync(program, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--ro-bind', ROOT, ROOT,
+      '--ro-bind', home, home, '--chdir', ROOT, '--', process.execPath, CLI_BUNDLE, ...args], { env: { ...process.env, TANDEM_HOME: home }, encoding: 'utf8' });
   };
 
   it('still lists tasks and shows one', () => {
