@@ -8,9 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
-import type { GenerateRequest, ModelPort } from '../../daemon/src/agents/ports.js';
 import { runTask } from '../../daemon/src/agents/task-runner.js';
-import type { Role } from '../../daemon/src/protocol/types.js';
 import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { FIXTURE_AGENT_CONFIG } from '../../daemon/src/services/agent-settings.js';
 import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
@@ -19,24 +17,11 @@ import { SAMPLE_FILES } from '../agents/scenario-kit.js';
 import { trlGrpoSchema } from '../support/dataset-schemas/trl.js';
 import { act, ScriptedModel } from '../agents/scripted-model.js';
 import { makeRuntimeFixture, type RuntimeFixture } from './helpers/runtime-fixture.js';
+import { CriticOnRuntime } from './support/critic-on-runtime.js';
 import { makeSite, taskOnSite, type HarnessSite } from './support/git-store-harness.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateGrpo = ajv.compile(trlGrpoSchema);
-
-class CriticOnRuntime implements ModelPort {
-  readonly baseModelSha = 'fixture';
-  constructor(private readonly scripted: ScriptedModel, private readonly runtime: ModelRuntime) {}
-  generate(request: GenerateRequest) {
-    return request.role === 'critic' ? this.runtime.generate(request) : this.scripted.generate(request);
-  }
-  contextSize(role: Role) {
-    return role === 'critic' ? this.runtime.contextSize(role) : 32_768;
-  }
-  countTokens(text: string) {
-    return this.runtime.countTokens(text);
-  }
-}
 
 describe('agents: several attempts per subtask (scratch worktrees, real critic)', () => {
   let fixture: RuntimeFixture;

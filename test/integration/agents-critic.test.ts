@@ -7,10 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAction } from '../../daemon/src/agents/action-parser.js';
-import type { GenerateRequest, ModelPort } from '../../daemon/src/agents/ports.js';
 import { runTask, type TaskRunDeps } from '../../daemon/src/agents/task-runner.js';
 import type { TaskEvent } from '../../daemon/src/protocol/events.js';
-import type { CriticVerdict, Role } from '../../daemon/src/protocol/types.js';
+import type { CriticVerdict } from '../../daemon/src/protocol/types.js';
 import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { FIXTURE_AGENT_CONFIG } from '../../daemon/src/services/agent-settings.js';
 import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
@@ -19,22 +18,8 @@ import { computeStats } from '../../daemon/src/store/stats.js';
 import { SAMPLE_FILES } from '../agents/scenario-kit.js';
 import { act, ScriptedModel } from '../agents/scripted-model.js';
 import { makeRuntimeFixture, type RuntimeFixture } from './helpers/runtime-fixture.js';
+import { CriticOnRuntime } from './support/critic-on-runtime.js';
 import { makeSite, taskOnSite, type HarnessSite } from './support/git-store-harness.js';
-
-/** Scripted orchestrator and worker; the critic's turn goes to the real runtime. */
-class CriticOnRuntime implements ModelPort {
-  readonly baseModelSha = 'fixture';
-  constructor(private readonly scripted: ScriptedModel, private readonly runtime: ModelRuntime) {}
-  generate(request: GenerateRequest) {
-    return request.role === 'critic' ? this.runtime.generate(request) : this.scripted.generate(request);
-  }
-  contextSize(role: Role) {
-    return role === 'critic' ? this.runtime.contextSize(role) : 32_768;
-  }
-  countTokens(text: string) {
-    return this.runtime.countTokens(text);
-  }
-}
 
 const scripts = () => ({
   orchestrator: [act('delegate', { instruction: 'Say hello', files: [] }), act('accept'), act('finish', { summary: 'done' })],
