@@ -16,7 +16,7 @@ import { startTestDaemon, type TestDaemon } from './harness/daemon-process.js';
 import { ensureE2eTools } from './harness/e2e-cache.js';
 import { attemptPrompt, attemptsLine, MAX_ATTEMPTS, noReviewError } from './harness/fixture-attempts.js';
 import { makeTestRepo } from './harness/test-repo.js';
-import { workbenchUrl } from './harness/workbench-page.js';
+import { runCommand, workbenchUrl } from './harness/workbench-page.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const withoutDaemon = process.env.TANDEM_TESTS_WITHOUT_DAEMON === '1';
@@ -146,15 +146,6 @@ async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDir, `e2e-${name.replace(/\W+/g, '-')}.png`);
   await page.screenshot({ path, fullPage: true }).catch(() => {});
   return path;
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
 }
 
 /** Webviews are nested iframes: the ready outer frame, then the active inner one. */

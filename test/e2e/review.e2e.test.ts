@@ -19,7 +19,7 @@ import { startTestDaemon, type TestDaemon } from './harness/daemon-process.js';
 import { ensureE2eTools } from './harness/e2e-cache.js';
 import { makeReviewCases, type ReviewCase } from './harness/review-cases.js';
 import { makeTestRepo } from './harness/test-repo.js';
-import { workbenchUrl } from './harness/workbench-page.js';
+import { runCommand, workbenchUrl } from './harness/workbench-page.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const withoutDaemon = process.env.TANDEM_TESTS_WITHOUT_DAEMON === '1';
@@ -241,11 +241,3 @@ async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-}

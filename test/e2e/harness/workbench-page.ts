@@ -38,3 +38,13 @@ export async function openExtensionTestRun(context: BrowserContext, url: string,
   await page.goto(url, { timeout: 180_000 });
   return { page, exitCode };
 }
+
+/** Runs a command from the palette (F1) by its title, as a user would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
