@@ -94,10 +94,14 @@ function on<T extends Request<string, any, any>>(connection: MessageConnection, 
   connection.onRequest(type.method, (...args: unknown[]) => {
     const token = args.pop() as CancellationToken;
     const params = args[0] ?? {};
-    const problem = type.paramsSchema.check(params, '');
-    if (problem) return new ResponseError(InvalidParams, `Invalid params for ${type.method}: ${problem}.`);
-    return handle(params as ParamsOf<T>, token) as Promise<unknown>;
+    return paramsRefusal(type, params) ?? handle(params as ParamsOf<T>, token) as Promise<unknown>;
   });
+}
+
+/** InvalidParams naming the field when `params` do not fit the declaration's schema; null when they do. Also the CLI's in-process check. */
+export function paramsRefusal(type: Request<string, unknown, unknown>, params: unknown): ResponseError<void> | null {
+  const problem = type.paramsSchema.check(params, '');
+  return problem ? new ResponseError(InvalidParams, `Invalid params for ${type.method}: ${problem}.`) : null;
 }
 
 /** Runs a handler; expected failures already are ResponseErrors, anything else is logged and named. */

@@ -1,9 +1,11 @@
 // Ill-typed params at the daemon's door (a real daemon process): each request is checked against its
 // declaration's schema and answered with InvalidParams (-32602) naming the field, before any handler
 // runs; well-typed requests are untouched. Before the check, these came back as -32603 with internal text.
+// The CLI's in-process mode (no daemon) runs the same check.
 import assert from 'node:assert/strict';
 import type { WebSocket } from 'ws';
 import { ReviewApprove, Status, TaskGet, TaskList, TaskStart } from '../../daemon/src/protocol/messages.js';
+import { InProcessClient } from '../../daemon/src/cli/in-process-client.js';
 import { PROTOCOL_NAME } from '../../daemon/src/server/upgrade-check.js';
 import { exchange, tryUpgrade } from '../fixtures/daemon/raw-socket.js';
 import { makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
@@ -60,5 +62,32 @@ describe('typed params at the protocol boundary (real daemon process)', () => {
     assert.deepEqual(list.result, [], 'absent params for all-optional fields read as {}');
     const found = await call(TaskGet.method, { taskId: 'no-such-task' });
     assert.equal(found.error?.code, -32003, 'a well-typed request reaches its handler (NotFound)');
+  });
+});
+
+describe('typed params in the CLI\'s in-process mode (no daemon running)', () => {
+  const home = makeTandemHome();
+  let client: InProcessClient;
+
+  before(async () => { client = await InProcessClient.start({ paths: home.paths, env: home.env }); });
+  after(async () => {
+    await client?.close();
+    home.remove();
+  });
+
+  const refusal = async (run: () => Promise<unknown>, field: RegExp) => {
+    const error = await run().then(() => null, (e: unknown) => e as { code?: number; message?: string });
+    assert.ok(error, 'an ill-typed request is refused in-process too');
+    assert.equal(error.code, -32602, JSON.stringify(error));
+    assert.match(error.message ?? '', field);
+  };
+
+  it('refuses ill-typed params with the daemon\'s message, and the service never runs', async () => {
+    await refusal(() => client.request(TaskStart, { repoPath: home.home, prompt: 42 } as never), /^Invalid params for tandem\/task\/start: "prompt" must be a string \(got 42\)\.$/);
+    await refusal(() => client.request(TaskGet, { taskId: 'abc', taskid: 'abc' } as never), /"taskid" is not a field/);
+    await refusal(() => client.request(Status, { verbose: true } as never), /takes no params/);
+    assert.deepEqual(await client.request(TaskList, {}), [], 'no task was started by an ill-typed request');
+    const found = await client.request(TaskGet, { taskId: 'no-such-task' }).then(() => null, (e: { code?: number }) => e.code);
+    assert.equal(found, -32003, 'a well-typed request reaches its service (NotFound)');
   });
 });

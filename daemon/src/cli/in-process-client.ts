@@ -12,7 +12,7 @@ import { tandemPaths, type TandemPaths } from '../paths.js';
 import type { TaskEvent } from '../protocol/events.js';
 import { TaskSubscribe, TaskUnsubscribe, type Request, type ResultOf } from '../protocol/messages.js';
 import type { ProgressEvent } from '../protocol/types.js';
-import { serviceRequests, type RequestContext } from '../server.js';
+import { paramsRefusal, serviceRequests, type RequestContext } from '../server.js';
 import { createDaemonLog } from '../server/daemon-log.js';
 import type { Services } from '../server/services.js';
 import { TaskEventHub } from '../server/task-event-hub.js';
@@ -46,6 +46,9 @@ export class InProcessClient implements TandemClient {
   }
 
   async request<T extends Request<string, any, any>>(type: T, ...[params, signal]: RequestArgs<T>): Promise<ResultOf<T>> {
+    // The daemon's own check at the door, so a bad param reads the same with or without a daemon.
+    const refusal = paramsRefusal(type, params ?? {});
+    if (refusal) throw refusal;
     if (type.method === TaskSubscribe.method) return this.hub.subscribe(CLIENT_ID, (params as { taskId: string }).taskId) as ResultOf<T>;
     if (type.method === TaskUnsubscribe.method) return this.hub.unsubscribe(CLIENT_ID, (params as { taskId: string }).taskId) as ResultOf<T>;
     const name = serviceByMethod.get(type.method);
