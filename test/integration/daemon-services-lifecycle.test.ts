@@ -1,12 +1,13 @@
 // Stopping and crashing the real daemon in the middle of a real task (fixture model, real git repo):
 // SIGTERM writes the step in flight and exits 0, kill -9 loses nothing already written, and after
 // either the store is intact and the task is interrupted; what the task had changed in its worktree
-// waits for review after the restart, and a worktree without changes is removed.
+// waits for review after the restart, and a worktree without changes is removed; a task revived then
+// keeps the critic and attempts switches it started with (stored with the task).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
-import { ReviewApprove, TaskGet, TaskStart, TaskSubscribe } from '../../daemon/src/protocol/messages.js';
+import { ReviewApprove, ReviewReject, TaskCancel, TaskGet, TaskStart, TaskSubscribe } from '../../daemon/src/protocol/messages.js';
 import { readStore } from '../fixtures/daemon/real-tasks.js';
 import { CLI_ENTRY, makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
 import { watch } from '../fixtures/daemon/task-watch.js';
@@ -27,10 +28,10 @@ describe('daemon lifecycle with the real services (real processes, fixture model
     client = connected;
   };
   /** Starts a task and resolves once its first generation is streaming tokens. */
-  const taskMidGeneration = async (prompt: string) => {
+  const taskMidGeneration = async (prompt: string, switches: { critic?: boolean; attempts?: number } = {}) => {
     const seen = watch(client);
     await client.request(TaskSubscribe, { taskId: '*' });
-    const task = await client.request(TaskStart, { repoPath: repo.repo, prompt });
+    const task = await client.request(TaskStart, { repoPath: repo.repo, prompt, ...switches });
     await seen.until((e) => e.type === 'step.tokens' && e.taskId === task.id);
     return task;
   };
@@ -92,5 +93,22 @@ describe('daemon lifecycle with the real services (real processes, fixture model
     const applied = await client.request(ReviewApprove, { taskId: task.id, files: [{ path: 'src/app.ts', verdict: 'approve' }] });
     assert.deepEqual(applied.applied, ['src/app.ts']);
     assert.equal(readFileSync(join(repo.repo, 'src/app.ts'), 'utf8'), 'export const answer = 43;\n');
+  });
+
+  it('a task revived after kill -9 keeps the critic and attempts it started with, not the daemon\'s defaults', async () => {
+    const task = await taskMidGeneration('Make the answer 44', { critic: true, attempts: 3 });
+    daemon!.child.kill('SIGKILL');
+    await daemon!.exited;
+    daemon = null;
+    writeFileSync(join(home.paths.worktrees, task.id, 'src/app.ts'), 'export const answer = 44;\n');
+
+    await start(); // no TANDEM_CRITIC / TANDEM_ATTEMPTS: this daemon's own switches are off and 1
+    assert.equal((await client.request(TaskGet, { taskId: task.id })).state, 'review');
+    const seen = watch(client);
+    await client.request(TaskSubscribe, { taskId: task.id });
+    await client.request(ReviewReject, { taskId: task.id, reason: 'use a constant', retry: true });
+    const next = await seen.until((e) => e.type === 'round.started' && e.taskId === task.id && e.round === 2);
+    assert.deepEqual(next.type === 'round.started' && next.agentOptions, { critic: true, attempts: 3 }, 'round 2 runs with the stored switches');
+    await client.request(TaskCancel, { taskId: task.id });
   });
 });

@@ -48,7 +48,11 @@ export interface ModelPort {
 
 /** Everything the loop records. Each call is committed durably before it returns. */
 export interface TrajectoryRecorder {
-  startTask(task: { taskId: string; prompt: string; repoPath: string; baseCommit: string; branch: string; promptVersion: string; baseModelSha: string }): void;
+  /** `agentOptions`: the switches the task starts with, kept so a round after a restart runs with them too. */
+  startTask(task: {
+    taskId: string; prompt: string; repoPath: string; baseCommit: string; branch: string; promptVersion: string; baseModelSha: string;
+    agentOptions?: { critic: boolean; attempts: number };
+  }): void;
   startRound(taskId: string, round: number, feedback: string | null): void;
   startSubtask(subtask: SubtaskRecord & { seq: number }): void;
   finishSubtask(subtaskId: string, outcome: NonNullable<SubtaskRecord['outcome']>, stopReason: StopReason | null): void;

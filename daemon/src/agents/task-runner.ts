@@ -44,7 +44,7 @@ export interface RoundResult {
 
 /** Records a new task, then runs its first round. */
 export async function runTask(deps: TaskRunDeps, spec: TaskSpec): Promise<RoundResult> {
-  const prompts = agentConfig(deps.config).prompts;
+  const { prompts, critic, attempts } = agentConfig(deps.config);
   deps.recorder.startTask({
     taskId: spec.taskId,
     prompt: spec.prompt,
@@ -53,6 +53,7 @@ export async function runTask(deps: TaskRunDeps, spec: TaskSpec): Promise<RoundR
     branch: deps.workspace.branch,
     promptVersion: `${prompts.orchestrator.version}+${prompts.worker.version}`,
     baseModelSha: deps.model.baseModelSha,
+    agentOptions: { critic, attempts },
   });
   return runRound(deps, spec, { round: 1, feedback: null });
 }
@@ -77,7 +78,7 @@ export async function runRound(deps: TaskRunDeps, spec: TaskSpec, next: { round:
     stepCount: 0,
   };
   deps.recorder.startRound(taskId, next.round, next.feedback);
-  ctx.emit({ type: 'round.started', taskId, round: next.round, feedback: next.feedback });
+  ctx.emit({ type: 'round.started', taskId, round: next.round, feedback: next.feedback, agentOptions: { critic: config.critic, attempts: config.attempts } });
   setState(ctx, 'running', null);
 
   let loop: OrchestratorLoop | null = null;

@@ -5,7 +5,8 @@ import type {
 
 export type TaskEvent =
   | { type: 'task.state'; taskId: string; state: TaskState; stopReason: StopReason | null }
-  | { type: 'round.started'; taskId: string; round: number; feedback: string | null }
+  /** agentOptions: the critic and attempts switches this round runs with (the ones its task started with). */
+  | { type: 'round.started'; taskId: string; round: number; feedback: string | null; agentOptions?: { critic: boolean; attempts: number } }
   | { type: 'subtask.started'; taskId: string; subtask: SubtaskRecord }
   | { type: 'subtask.finished'; taskId: string; subtaskId: string; outcome: SubtaskRecord['outcome']; stopReason: StopReason | null }
   /** stepKey identifies a step while it runs, before the store has given it an id. */

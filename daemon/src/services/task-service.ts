@@ -14,7 +14,7 @@ import type { StopReason, TaskDetail, TaskState, TaskSummary } from '../protocol
 import type { GenerationScheduler } from '../server/generation-scheduler.js';
 import type { TaskEventPublisher } from '../server/task-event-hub.js';
 import type { Store } from '../store/open-store.js';
-import { getTask, listTasks } from '../store/task-queries.js';
+import { getTask, listTasks, taskAgentOptions } from '../store/task-queries.js';
 import { createTaskWorktree, openTaskWorktree, taskWorktreePath, type TaskWorktree } from '../workspace/task-worktree.js';
 import { removeTaskWorktree } from '../workspace/worktree-cleanup.js';
 import { WorkspaceError } from '../workspace/workspace-error.js';
@@ -171,8 +171,9 @@ export class TaskService {
     const spec: TaskSpec = { taskId: detail.id, prompt: detail.prompt, repoPath: detail.repoPath };
     const worktree = await workspaceCall(() =>
       openTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees, baseCommit: detail.diff!.baseCommit }));
-    // A task revived after a restart takes the switches as they are now: the ones it started with were not stored.
-    const task: LiveTask = { spec, options: this.deps.agentOptions(), worktree, controller: new AbortController(), running: null };
+    // A task revived after a restart keeps the switches it started with; one recorded before they were stored takes today's.
+    const options = taskAgentOptions(this.deps.store, detail.id) ?? this.deps.agentOptions();
+    const task: LiveTask = { spec, options, worktree, controller: new AbortController(), running: null };
     this.live.set(detail.id, task);
     return task;
   }

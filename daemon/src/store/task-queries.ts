@@ -53,6 +53,13 @@ export function latestDiff(store: Store, taskId: string): (TaskDiff & { id: numb
   };
 }
 
+/** The critic and attempts switches the task started with; null for a task recorded before they were stored. */
+export function taskAgentOptions(store: Store, taskId: string): { critic: boolean; attempts: number } | null {
+  const row = store.db.prepare('SELECT critic, attempts FROM tasks WHERE id = ?').get(taskId) as
+    { critic: number | null; attempts: number | null } | undefined;
+  return row && row.critic !== null && row.attempts !== null ? { critic: row.critic === 1, attempts: row.attempts } : null;
+}
+
 /** A task's state alone: what a review needs to know, without reading its steps. */
 export function taskState(store: Store, taskId: string): TaskState | null {
   return (store.db.prepare('SELECT state FROM tasks WHERE id = ?').pluck().get(taskId) as TaskState | undefined) ?? null;

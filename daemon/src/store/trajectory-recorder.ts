@@ -22,8 +22,8 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
     this.sql = {
       upsertRepo: p('INSERT INTO repos (path) VALUES (?) ON CONFLICT (path) DO NOTHING'),
       repoId: p('SELECT id FROM repos WHERE path = ?').pluck(),
-      insertTask: p(`INSERT INTO tasks (id, repo_id, prompt, base_commit, branch, state, prompt_version, base_model_sha, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`),
+      insertTask: p(`INSERT INTO tasks (id, repo_id, prompt, base_commit, branch, state, prompt_version, base_model_sha, critic, attempts, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`),
       insertRound: p('INSERT OR REPLACE INTO rounds (task_id, round, feedback, started_at) VALUES (?, ?, ?, ?)'),
       setRound: p('UPDATE tasks SET round = ?, updated_at = ? WHERE id = ?'),
       insertSubtask: p(`INSERT INTO subtasks (id, task_id, round, seq, instruction, files_json, outcome, stop_reason, created_at)
@@ -51,7 +51,9 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
     this.store.write(() => {
       this.sql.upsertRepo.run(repoPath);
       const repoId = this.sql.repoId.get(repoPath) as number;
-      this.sql.insertTask.run(task.taskId, repoId, task.prompt, task.baseCommit, task.branch, task.promptVersion, task.baseModelSha, at, at);
+      const options = task.agentOptions;
+      this.sql.insertTask.run(task.taskId, repoId, task.prompt, task.baseCommit, task.branch, task.promptVersion, task.baseModelSha,
+        options ? Number(options.critic) : null, options?.attempts ?? null, at, at);
     });
   }
 
