@@ -68,7 +68,11 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   if (!inProcess) await engine();
   /** The live tasks, when the engine runs; before it does, no task of this process can be live. */
   const liveTasks = async () => (engine.made() ? (await engine()).tasks : null);
-  const loadedModel = async () => (engine.made() ? (await engine()).models.runtime.status() : null);
+  const loadedModel = async () => {
+    if (!engine.made()) return null;
+    const { models } = await engine();
+    return { ...models.runtime.status(), memory: models.memory };
+  };
 
   const status = async (): Promise<DaemonStatus> => {
     const { models, scheduler, tasks } = await engine();

@@ -6,7 +6,8 @@ import { ROLES, type Role } from '../../daemon/src/protocol/types.js';
 import type { TandemSettings } from './settings.js';
 
 /** The settings a running daemon uses; the others are the extension's own or read at launch only. */
-export type DaemonFacingSettings = Pick<TandemSettings, 'model' | 'threads' | 'adapters' | 'allowedCommands'> & Partial<Pick<TandemSettings, 'critic' | 'attempts'>>;
+export type DaemonFacingSettings = Pick<TandemSettings, 'model' | 'threads' | 'adapters' | 'allowedCommands'>
+  & Partial<Pick<TandemSettings, 'critic' | 'attempts' | 'gpuLayers' | 'contextSize'>>;
 
 export type SettingsRequest =
   | { kind: 'settings'; params: SettingsUpdate }
@@ -36,6 +37,11 @@ export function settingsRequests(sent: DaemonFacingSettings | null, now: DaemonF
   if (now.critic !== undefined && (all || now.critic !== sent.critic)) agents.critic = now.critic;
   if (now.attempts !== undefined && (all || now.attempts !== sent.attempts)) agents.attempts = now.attempts;
   if (Object.keys(agents).length) requests.push({ kind: 'settings', params: agents });
+  // The memory settings on their own too: a daemon older than them refuses the unknown fields, and only them.
+  const memory: SettingsUpdate = {};
+  if (now.gpuLayers !== undefined && (all || now.gpuLayers !== sent.gpuLayers)) memory.gpuLayers = now.gpuLayers;
+  if (now.contextSize !== undefined && (all || now.contextSize !== sent.contextSize)) memory.contextSize = now.contextSize;
+  if (Object.keys(memory).length) requests.push({ kind: 'settings', params: memory });
   // An unpinned role keeps the daemon's active adapter: there is nothing to send for it.
   for (const role of ROLES) {
     const version = now.adapters[role];

@@ -20,6 +20,9 @@ export class SettingsSync implements vscode.Disposable {
   private readonly appliedEmitter = new vscode.EventEmitter<Record<string, string[]>>();
   /** After each push: the allowed commands the daemon now has for each repository it was sent. */
   readonly onDidApply = this.appliedEmitter.event;
+  private readonly pendingEmitter = new vscode.EventEmitter<PendingSetting[]>();
+  /** After a push that left settings waiting for a daemon restart (the user is offered one). */
+  readonly onDidPend = this.pendingEmitter.event;
 
   constructor(private readonly connection: DaemonConnection, private readonly log: DaemonLog) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
@@ -37,12 +40,13 @@ export class SettingsSync implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.appliedEmitter.dispose();
+    this.pendingEmitter.dispose();
   }
 
   private push(client: DaemonClient, on: 'connect' | 'change'): Promise<void> {
     this.queue = this.queue.then(async () => {
-      const { model, threads, adapters, allowedCommands, critic, attempts } = readSettings();
-      const now = { model, threads, adapters, allowedCommands, critic, attempts };
+      const { model, threads, adapters, allowedCommands, critic, attempts, gpuLayers, contextSize } = readSettings();
+      const now = { model, threads, adapters, allowedCommands, critic, attempts, gpuLayers, contextSize };
       const requests = settingsRequests(this.sent, now, on);
       this.sent = now;
       const outcomes = await Promise.all(requests.map((request) => this.send(client, request)));
@@ -50,7 +54,10 @@ export class SettingsSync implements vscode.Disposable {
       const applied = outcomes.filter((o): o is SettingsOutcome => typeof o === 'object');
       const pending = applied.flatMap((o) => o.pending);
       if (refused.length) this.showRefused([...new Set(refused)]);
-      if (pending.length) this.showPending(client, pending);
+      if (pending.length) {
+        this.showPending(client, pending);
+        this.pendingEmitter.fire(pending);
+      }
       this.appliedEmitter.fire(Object.assign({}, ...applied.map((o) => o.allowedCommands)));
     }).catch((error: Error) => this.log.info(`settings: ${error.message}`));
     return this.queue;

@@ -7,6 +7,10 @@ export interface TandemSettings {
   autoStart: boolean;
   model: string;
   threads: number;
+  /** '' or "auto", "max", a number of layers (the setting's pattern keeps it to these). */
+  gpuLayers: string;
+  /** 0: the daemon decides. */
+  contextSize: number;
   adapters: Record<Role, number | null>;
   critic: boolean;
   attempts: number;
@@ -23,6 +27,8 @@ export function readSettings(): TandemSettings {
     autoStart: config.get<boolean>('daemon.autoStart', true),
     model: config.get<string>('model', ''),
     threads: config.get<number>('threads', 0),
+    gpuLayers: config.get<string>('gpuLayers', '').trim(),
+    contextSize: config.get<number>('contextSize', 0),
     adapters: {
       orchestrator: config.get<number | null>('adapters.orchestrator', null),
       worker: config.get<number | null>('adapters.worker', null),
@@ -45,5 +51,7 @@ export function daemonEnvironment(settings: TandemSettings, base: NodeJS.Process
   const env: NodeJS.ProcessEnv = { ...base };
   if (settings.model) env.TANDEM_MODEL = settings.model;
   if (settings.threads > 0) env.TANDEM_THREADS = String(settings.threads);
+  if (settings.gpuLayers) env.TANDEM_GPU_LAYERS = settings.gpuLayers;
+  if (settings.contextSize > 0) env.TANDEM_CONTEXT_SIZE = String(settings.contextSize);
   return env;
 }

@@ -1,7 +1,8 @@
 // Settings sent to a daemon that is already running: the worker's run tool follows the allowed
 // commands a client sent (real processes in a real git worktree, the config file on disk), a real
 // daemon process answers the settings request and refuses malformed ones, and says which settings
-// wait for its restart; a restart with TANDEM_MODEL set to a model's name loads that model.
+// wait for its restart (model, threads, GPU layers, context size); a restart with TANDEM_MODEL set to a
+// model's name loads that model.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +82,8 @@ describe('live settings: a running daemon process', () => {
   home.env.TANDEM_ALLOWED_COMMANDS = JSON.stringify({ [repo]: ['make'] });
   delete home.env.TANDEM_MODEL;
   delete home.env.TANDEM_THREADS;
+  delete home.env.TANDEM_GPU_LAYERS;
+  delete home.env.TANDEM_CONTEXT_SIZE;
   let daemon: DaemonProcess;
   let client: DaemonClient;
   let otherModel: string;
@@ -145,11 +148,25 @@ describe('live settings: a running daemon process', () => {
     assert.match(missing.pending[0]!.message, /^No base model "no-such-model" on this machine .*the daemon keeps tandem-fixture-tiny\.$/);
   });
 
-  it('restarted with TANDEM_MODEL set to a model name, loads that model', async () => {
+  it('says that other GPU layers or context size wait for the restart that reloads the model, and refuses bad ones', async () => {
+    const unset = await client.request(DaemonSettings, { gpuLayers: '', contextSize: 0 });
+    assert.deepEqual(unset.pending, [], '"" and 0 leave the choice to the daemon');
+    assert.deepEqual((await client.request(DaemonSettings, { gpuLayers: 'auto' })).pending, [], 'what it loaded with');
+    const other = await client.request(DaemonSettings, { gpuLayers: '0', contextSize: 2048 });
+    assert.deepEqual(other.pending.map((p) => p.setting), ['gpuLayers', 'contextSize']);
+    assert.equal(other.pending[0]!.message, 'The model was loaded with gpuLayers auto; 0 takes effect when the daemon restarts and reloads the model.');
+    assert.equal(other.pending[1]!.message, 'The model was loaded with contextSize auto; 2048 takes effect when the daemon restarts and reloads the model.');
+    await assert.rejects(client.request(DaemonSettings, { gpuLayers: 'most' }), invalidParams(/^Settings not applied: gpuLayers: gpuLayers must be "auto", "max" or a whole number/));
+    await assert.rejects(client.request(DaemonSettings, { contextSize: 512 }), invalidParams(/contextSize must be "auto" or a whole number of tokens of at least 1024; got 512/));
+    // The agents' switches VS Code sends beside them are fields of the update too.
+    assert.deepEqual((await client.request(DaemonSettings, { critic: false, attempts: 1 })).pending, []);
+  });
+
+  it('restarted with TANDEM_MODEL set to a model name (and the GPU settings a VS Code launch passes), loads that model', async () => {
     await stop();
-    await start({ ...home.env, TANDEM_MODEL: 'other-model' });
+    await start({ ...home.env, TANDEM_MODEL: 'other-model', TANDEM_GPU_LAYERS: '0', TANDEM_CONTEXT_SIZE: '2048' });
     const status = await client.request(Status);
     assert.equal(status.model?.path, otherModel);
-    assert.deepEqual((await client.request(DaemonSettings, { model: 'other-model' })).pending, []);
+    assert.deepEqual((await client.request(DaemonSettings, { model: 'other-model', gpuLayers: '0', contextSize: 2048 })).pending, []);
   });
 });

@@ -1,5 +1,5 @@
 // The user's settings a running daemon takes from a client (VS Code's tandem.allowedCommands,
-// tandem.model, tandem.threads), beside the daemon's lifecycle messages: a daemon started by the CLI
+// tandem.model, tandem.threads, tandem.gpuLayers, tandem.contextSize, tandem.critic, tandem.attempts), beside the daemon's lifecycle messages: a daemon started by the CLI
 // or by another window, or one that outlives a settings change, still uses what the user says now.
 import { request } from './messages.js';
 import { s } from './params-schema.js';
@@ -18,11 +18,15 @@ export interface SettingsUpdate {
   critic?: boolean;
   /** Attempts the worker makes at each subtask, each on its own scratch worktree (1 to 8; tasks started from now on). */
   attempts?: number;
+  /** Model layers on the GPU: "auto", "max" or a number of layers; '' leaves the choice to the daemon. Used at the next model load. */
+  gpuLayers?: string;
+  /** Tokens per role context (at least 1024); 0 leaves the choice to the daemon. Used at the next model load. */
+  contextSize?: number;
 }
 
 /** A setting the daemon cannot apply while it runs, with what the user can do about it. */
 export interface PendingSetting {
-  setting: 'model' | 'threads';
+  setting: 'model' | 'threads' | 'gpuLayers' | 'contextSize';
   message: string;
 }
 
@@ -38,4 +42,8 @@ export const DaemonSettings = request<SettingsUpdate, SettingsOutcome>()('tandem
   allowedCommands: s.optional(s.record(s.nullable(s.array(s.string())))),
   model: s.optional(s.string()),
   threads: s.optional(s.number()),
+  critic: s.optional(s.boolean()),
+  attempts: s.optional(s.number()),
+  gpuLayers: s.optional(s.string()),
+  contextSize: s.optional(s.number()),
 }, 'the settings update'));

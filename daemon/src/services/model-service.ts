@@ -5,14 +5,19 @@ import { readConfig } from '../config.js';
 import type { TandemPaths } from '../paths.js';
 import { ErrorCodes } from '../protocol/errors.js';
 import { ROLES, type AdapterInfo, type AdapterRef, type ModelInfo, type Role } from '../protocol/types.js';
-import { memorySettings } from '../runtime/gpu-settings.js';
+import { memorySettings, type ContextSizeSetting, type GpuLayersSetting } from '../runtime/gpu-settings.js';
 import { listLocalModels } from '../runtime/local-models.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
 import { ProgressBar } from '../cli/progress-bar.js';
 import { unwrap, type AdapterService } from './adapter-service.js';
 
 export class ModelService {
-  private constructor(readonly runtime: ModelRuntime, private readonly paths: TandemPaths) {}
+  private constructor(
+    readonly runtime: ModelRuntime,
+    private readonly paths: TandemPaths,
+    /** The GPU layers and context size settings the model was loaded with (a client's different ones wait for a restart). */
+    readonly memory: { gpuLayers: GpuLayersSetting; contextSize: ContextSizeSetting },
+  ) {}
 
   /** Loads the base model with each role's active adapter. The fixture's adapters are registered on first use. */
   static async start(paths: TandemPaths, adapters: AdapterService, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<ModelService> {
@@ -38,7 +43,7 @@ export class ModelService {
     // In the background: the daemon serves status meanwhile, and the first task queues behind it.
     void loaded.value.warmUp().then((w) => log(w.state === 'ready' ? `warm-up done (${w.label}) in ${w.ms} ms` : `warm-up failed, the first task pays for it: ${w.error}`));
     void loaded.value.gpuStatus().then((gpu) => { if (gpu.notUsed) log(`GPU not used: ${gpu.notUsed.message}${gpu.notUsed.fix ? ` Fix: ${gpu.notUsed.fix}` : ''}`); }, () => undefined);
-    return new ModelService(loaded.value, paths);
+    return new ModelService(loaded.value, paths, { gpuLayers, contextSize });
   }
 
   get model(): ModelInfo {

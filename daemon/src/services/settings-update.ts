@@ -3,6 +3,7 @@
 import { isAbsolute } from 'node:path';
 import { splitCommandLine } from '../agents/tools/command-line.js';
 import type { SettingsUpdate } from '../protocol/daemon-settings.js';
+import { parseContextSize, parseGpuLayers } from '../runtime/gpu-settings.js';
 import { attemptsProblem } from './agent-options.js';
 
 export type ParsedUpdate = { ok: true; update: SettingsUpdate } | { ok: false; message: string };
@@ -32,6 +33,16 @@ export function parseSettingsUpdate(raw: unknown): ParsedUpdate {
     if (problem) return bad(problem);
     update.attempts = raw.attempts as number;
   }
+  if (raw.gpuLayers !== undefined) {
+    const problem = typeof raw.gpuLayers === 'string' && raw.gpuLayers.trim() === '' ? null : memoryProblem(() => parseGpuLayers(raw.gpuLayers, 'gpuLayers'));
+    if (problem) return bad(problem);
+    update.gpuLayers = String(raw.gpuLayers).trim();
+  }
+  if (raw.contextSize !== undefined) {
+    const problem = raw.contextSize === 0 ? null : memoryProblem(() => parseContextSize(raw.contextSize, 'contextSize'));
+    if (problem) return bad(problem);
+    update.contextSize = raw.contextSize as number;
+  }
   // Keys this daemon does not know are left alone, so a newer client can talk to an older daemon.
   return { ok: true, update };
 }
@@ -55,6 +66,16 @@ function parseAllowedCommands(raw: unknown): Record<string, string[] | null> | s
     lists[repo] = commands as string[];
   }
   return lists;
+}
+
+/** The runtime's own parsers say what is wrong, so the message matches config.json's. */
+function memoryProblem(parse: () => unknown): string | null {
+  try {
+    parse();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -71,4 +71,11 @@ describe('settings requests (VS Code settings -> daemon requests)', () => {
     assert.deepEqual(settingsRequests(on, withChange({ critic: true, attempts: 2 }), 'change'), [{ kind: 'settings', params: { attempts: 2 } }]);
     assert.deepEqual(settingsRequests(on, on, 'change'), []);
   });
+
+  it('sends the GPU layers and context size on connect and when they change, on their own request', () => {
+    const set = withChange({ gpuLayers: 'max', contextSize: 2048 });
+    assert.deepEqual(settingsRequests(null, set, 'connect').at(-1), { kind: 'settings', params: { gpuLayers: 'max', contextSize: 2048 } });
+    assert.deepEqual(settingsRequests(set, withChange({ gpuLayers: '12', contextSize: 2048 }), 'change'), [{ kind: 'settings', params: { gpuLayers: '12' } }]);
+    assert.deepEqual(settingsRequests(set, set, 'change'), []);
+  });
 });

@@ -65,4 +65,21 @@ describe('Tandem in a real VS Code', () => {
     await config.update('allowedCommands', undefined, vscode.ConfigurationTarget.Global);
     assert.deepEqual(await removed, [], 'back to the daemon\'s own config, which allows nothing here');
   });
+
+  it('@daemon sends tandem.gpuLayers and tandem.contextSize to the running daemon, which says they wait for the restart that reloads the model', async () => {
+    const api = await tandem();
+    await connected(api);
+    const config = vscode.workspace.getConfiguration('tandem');
+    const nextPending = () => new Promise<string[]>((resolve) => {
+      const d = api.ctx.settings.onDidPend((pending) => { d.dispose(); resolve(pending.map((p) => `${p.setting}: ${p.message}`)); });
+    });
+    const layers = nextPending();
+    await config.update('gpuLayers', '0', vscode.ConfigurationTarget.Global);
+    assert.deepEqual(await layers, ['gpuLayers: The model was loaded with gpuLayers auto; 0 takes effect when the daemon restarts and reloads the model.']);
+    const context = nextPending();
+    await config.update('contextSize', 2048, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(await context, ['contextSize: The model was loaded with contextSize auto; 2048 takes effect when the daemon restarts and reloads the model.']);
+    await config.update('gpuLayers', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('contextSize', undefined, vscode.ConfigurationTarget.Global);
+  });
 });
