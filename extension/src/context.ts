@@ -12,6 +12,7 @@ import { ORIGINAL_SCHEME, OriginalContentProvider } from './review/original-cont
 import { ReviewActions } from './review/review-actions.js';
 import { TaskReviews } from './review/task-reviews.js';
 import { SettingsSync } from './settings-sync.js';
+import { showTaskFailure } from './task-failure-notice.js';
 import { StatusBar } from './status-bar.js';
 
 export class TandemContext implements vscode.Disposable {
@@ -70,6 +71,7 @@ export class TandemContext implements vscode.Disposable {
       this.panel.forward(event);
       this.statusBar.onEvent(event);
       this.eventEmitter.fire(event);
+      showTaskFailure(event);
       void this.reviews.onEvent(client, event).catch((error: Error) => this.log.info(`review refresh failed: ${error.message}`));
       if (event.type === 'task.state') void this.statusBar.refresh(client).catch(() => {});
     });

@@ -26,13 +26,15 @@ export interface TaskTimeline {
   taskId: string;
   state: TaskState | null;
   stopReason: StopReason | null;
+  /** Why the task failed, as the daemon said it (a full disk, say). */
+  failureReason: string | null;
   entries: TimelineEntry[];
   steps: Map<string, TimelineStep>;
   diffFiles: string[];
 }
 
 export function emptyTimeline(taskId: string): TaskTimeline {
-  return { taskId, state: null, stopReason: null, entries: [], steps: new Map(), diffFiles: [] };
+  return { taskId, state: null, stopReason: null, failureReason: null, entries: [], steps: new Map(), diffFiles: [] };
 }
 
 /** Applies one event in place and returns what changed, so the view can update only that. */
@@ -41,6 +43,7 @@ export function applyEvent(timeline: TaskTimeline, event: TaskEvent): { stepKey?
     case 'task.state':
       timeline.state = event.state;
       timeline.stopReason = event.stopReason;
+      timeline.failureReason = event.reason ?? null;
       return { structure: true };
     case 'round.started':
       timeline.entries.push({ kind: 'round', round: event.round, feedback: event.feedback });

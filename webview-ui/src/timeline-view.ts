@@ -23,7 +23,8 @@ export class TimelineView {
     if (timeline.state) {
       items.push(h('li', { class: `task-state state-${timeline.state}` },
         `Task ${timeline.state}${timeline.stopReason ? ` — stop reason: ${timeline.stopReason}` : ''}`,
-        timeline.diffFiles.length ? ` · ${timeline.diffFiles.length} file(s) to review` : null));
+        timeline.diffFiles.length ? ` · ${timeline.diffFiles.length} file(s) to review` : null,
+        timeline.failureReason ? h('div', { class: 'failure-reason' }, timeline.failureReason) : null));
     }
     this.element.replaceChildren(...items);
   }

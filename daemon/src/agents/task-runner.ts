@@ -3,6 +3,7 @@
 import type { TaskEvent } from '../protocol/events.js';
 import type { AdapterRef, Role, StopReason, TaskDiff, TaskState } from '../protocol/types.js';
 import { agentConfig, type AgentConfig } from './agent-config.js';
+import { failureReason } from './failure-reason.js';
 import { BudgetMeter } from './guards.js';
 import { OrchestratorLoop, type RoundEnd } from './orchestrator-loop.js';
 import type { ModelPort, TaskWorkspace, ToolExecutor, TrajectoryRecorder } from './ports.js';
@@ -95,8 +96,7 @@ export async function runRound(deps: TaskRunDeps, spec: TaskSpec, next: { round:
     ]);
     end = await loop.run();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    end = { reason: 'error', detail: `the round failed: ${message}`, summary: null, stepId: null };
+    end = { reason: 'error', detail: failureReason(error), summary: null, stepId: null };
     loop?.abandon('error');
   }
   return finishRound(ctx, end);
@@ -117,7 +117,7 @@ async function finishRound(ctx: RoundContext, end: RoundEnd): Promise<RoundResul
   const state = stateAfter(reason, diff);
   // The diff first, so a client that sees the review state already holds what to review.
   if (state === 'review' && diff) ctx.emit({ type: 'diff.ready', taskId: ctx.taskId, diff });
-  setState(ctx, state, reason);
+  setState(ctx, state, reason, state === 'failed' ? detail : undefined);
   return {
     taskId: ctx.taskId,
     round: ctx.round,
@@ -141,9 +141,10 @@ function stateAfter(reason: StopReason, diff: TaskDiff | null): TaskState {
   return reason === 'finished' ? 'finished' : 'failed';
 }
 
-function setState(ctx: RoundContext, state: TaskState, stopReason: StopReason | null): void {
+/** Records, then tells subscribers; a store that cannot record it throws, and the task service reports the failure. */
+function setState(ctx: RoundContext, state: TaskState, stopReason: StopReason | null, reason?: string): void {
   ctx.recorder.setTaskState(ctx.taskId, state, stopReason);
-  ctx.emit({ type: 'task.state', taskId: ctx.taskId, state, stopReason });
+  ctx.emit({ type: 'task.state', taskId: ctx.taskId, state, stopReason, ...(reason !== undefined && { reason }) });
 }
 
 function safeEmitter(onEvent: TaskRunDeps['onEvent']): (event: TaskEvent) => void {

@@ -9,7 +9,7 @@ import type { CliCommand } from './command.js';
 import { printFailure, printRefusal, printResult } from './command-output.js';
 import { withTandemClient, type TandemClient } from './tandem-client.js';
 import { DaemonGoneError, followRound, liveView } from './task-follow.js';
-import { diffLines, formatRoundReport, GOOD_ENDS, nextSteps, roundReport, stepLine } from './task-report.js';
+import { diffLines, formatRoundReport, GOOD_ENDS, nextSteps, printable, roundReport, stepLine } from './task-report.js';
 
 /** Follows a round to its end and prints its report; exit 0 when it reached review or finished. */
 export async function reportRound(client: TandemClient, json: boolean, follow: (client: TandemClient) => Promise<TaskDetail>): Promise<number> {
@@ -107,6 +107,7 @@ function formatTaskList(list: TaskSummary[]): string {
 
 function formatTimeline(task: TaskDetailWithRounds): string {
   const lines = [`Task ${task.id}: ${task.state}${task.stopReason ? ` (${task.stopReason})` : ''}, round ${task.round}`, `  repo: ${task.repoPath}`, `  prompt: ${JSON.stringify(task.prompt)}`];
+  if (task.failureReason) lines.push(`  why it failed: ${printable(task.failureReason)}`);
   for (let round = 1; round <= task.round; round++) {
     const feedback = task.rounds?.find((r) => r.round === round)?.feedback;
     lines.push(`Round ${round}${feedback ? ` (feedback: ${JSON.stringify(feedback)})` : ''}`);

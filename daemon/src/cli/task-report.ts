@@ -10,6 +10,8 @@ export interface RoundReport {
   state: TaskState;
   round: number;
   stopReason: string | null;
+  /** Why it failed, when the daemon that ran it says (a full disk, say). */
+  failureReason: string | null;
   repoPath: string;
   worktreePath: string | null;
   /** The steps of this round per role, with the adapter versions they ran on. */
@@ -26,7 +28,7 @@ export function roundReport(task: TaskDetail): RoundReport {
   };
   const diff = task.diff && task.diff.round === task.round && task.diff.files.length > 0 ? task.diff : null;
   return {
-    taskId: task.id, state: task.state, round: task.round, stopReason: task.stopReason, repoPath: task.repoPath, worktreePath: task.worktreePath,
+    taskId: task.id, state: task.state, round: task.round, stopReason: task.stopReason, failureReason: task.failureReason ?? null, repoPath: task.repoPath, worktreePath: task.worktreePath,
     steps: { orchestrator: byRole('orchestrator'), worker: byRole('worker'), critic: byRole('critic') },
     diff: diff && {
       files: diff.files.map(({ path, status, additions, deletions }) => ({ path, status, additions, deletions })),
@@ -40,6 +42,7 @@ export function roundReport(task: TaskDetail): RoundReport {
 export function formatRoundReport(report: RoundReport): string {
   const stop = report.stopReason ? `, stopped: ${report.stopReason}` : '';
   const lines = [`Task ${report.taskId} ${stateWords(report.state)} (round ${report.round}${stop}).`];
+  if (report.failureReason) lines.push(`  why: ${printable(report.failureReason)}`);
   // The critic shows only where it ran: it is off by default.
   const roles = ROLES.filter((role) => role !== 'critic' || report.steps.critic.count > 0).map((role) =>
     `${role} ${report.steps[role].adapterVersions.map(adapterLabel).join('/') || '-'} × ${report.steps[role].count} step(s)`);

@@ -4,7 +4,11 @@ import type {
 } from './types.js';
 
 export type TaskEvent =
-  | { type: 'task.state'; taskId: string; state: TaskState; stopReason: StopReason | null }
+  /**
+   * reason: why a failed task failed, in words the user can act on (a full disk, say). It travels in the
+   * event itself because the store write that records the failure may fail the same way.
+   */
+  | { type: 'task.state'; taskId: string; state: TaskState; stopReason: StopReason | null; reason?: string }
   /** agentOptions: the critic and attempts switches this round runs with (the ones its task started with). */
   | { type: 'round.started'; taskId: string; round: number; feedback: string | null; agentOptions?: { critic: boolean; attempts: number } }
   | { type: 'subtask.started'; taskId: string; subtask: SubtaskRecord }

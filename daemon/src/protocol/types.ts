@@ -128,6 +128,8 @@ export interface TaskSummary {
   worktreePath: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Why the task failed, while the daemon that ran it knows (it is not in the store: recording it may be what failed). */
+  failureReason?: string;
 }
 
 export interface ToolCallRecord {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { AgentConfig } from '../agents/agent-config.js';
+import { failureReason } from '../agents/failure-reason.js';
 import type { TrajectoryRecorder } from '../agents/ports.js';
 import { createWorkerTools } from '../agents/tools/tool-executor.js';
 import { runRound, runTask, type RoundResult, type TaskRunDeps, type TaskSpec } from '../agents/task-runner.js';
@@ -52,6 +53,8 @@ const SETTLED: ReadonlySet<TaskState> = new Set(['applied', 'rejected', 'finishe
 
 export class TaskService {
   private readonly live = new Map<string, LiveTask>();
+  /** Why tasks of this run failed: shown by get/list, since the store may not have been able to take even the state. */
+  private readonly failures = new Map<string, { reason: string; recorded: boolean }>();
   private closing = false;
 
   constructor(private readonly deps: TaskServiceDeps) {}
@@ -121,9 +124,27 @@ export class TaskService {
   }
 
   /** For a final state the store already holds (a review records it with its verdicts): tell subscribers, remove the worktree. */
-  async settled(taskId: string, state: TaskState, stopReason: StopReason | null = null): Promise<void> {
-    this.deps.events.publish({ type: 'task.state', taskId, state, stopReason });
+  async settled(taskId: string, state: TaskState, stopReason: StopReason | null = null, reason?: string): Promise<void> {
+    this.deps.events.publish({ type: 'task.state', taskId, state, stopReason, ...(reason !== undefined && { reason }) });
     await this.removeWorktree(taskId);
+  }
+
+  /**
+   * A round that could not record its own end (the store failed: a full disk, say). Subscribers learn
+   * that it failed and why from the event alone, which does not wait on the store write that may fail
+   * the same way; what the store held before stays as it was (each write is its own transaction).
+   */
+  private async fail(taskId: string, error: unknown): Promise<void> {
+    const reason = failureReason(error);
+    let recorded = true;
+    try {
+      this.deps.recorder.setTaskState(taskId, 'failed', 'error');
+    } catch (storeError) {
+      recorded = false;
+      this.deps.log(`task ${taskId}: its failure could not be recorded either: ${(storeError as Error).message}`);
+    }
+    this.failures.set(taskId, { reason, recorded });
+    await this.settled(taskId, 'failed', 'error', reason);
   }
 
   /** Aborts the running rounds, which record their step in flight and end 'interrupted'; resolves once they have. */
@@ -153,6 +174,8 @@ export class TaskService {
     task.running = run(deps).then(
       async (result) => {
         this.deps.log(`task ${taskId} round ${result.round}: ${result.state} (${result.stopReason}) ${result.detail}`);
+        if (result.state === 'failed') this.failures.set(taskId, { reason: result.detail, recorded: true });
+        else this.failures.delete(taskId);
         if (SETTLED.has(result.state) && !this.closing) await this.removeWorktree(taskId);
         return result;
       },
@@ -160,7 +183,7 @@ export class TaskService {
         this.deps.log(`task ${taskId} failed: ${error instanceof Error ? error.stack : String(error)}`);
         // The round could not record its own end: say so, rather than leave the task 'running' until a restart.
         if (this.closing) return null;
-        await this.settle(taskId, 'failed').catch((settleError: Error) => this.deps.log(`task ${taskId}: ${settleError.message}`));
+        await this.fail(taskId, error).catch((settleError: Error) => this.deps.log(`task ${taskId}: ${settleError.message}`));
         return null;
       },
     ).finally(() => { task.running = null; });
@@ -197,8 +220,13 @@ export class TaskService {
     return summary;
   }
 
-  /** A task in review after a restart is not live yet, but its worktree is where the review looks. */
-  private withWorktree<T extends TaskSummary>(summary: T): T {
+  /** A task in review after a restart is not live yet, but its worktree is where the review looks. Adds why a task of this run failed. */
+  private withWorktree<T extends TaskSummary>(stored: T): T {
+    const failure = this.failures.get(stored.id);
+    // A failure the store could not take: the store still says 'running', this daemon knows better.
+    const summary = !failure ? stored
+      : failure.recorded ? (stored.state === 'failed' ? { ...stored, failureReason: failure.reason } : stored)
+      : { ...stored, state: 'failed' as const, stopReason: 'error' as const, failureReason: failure.reason };
     const task = this.live.get(summary.id);
     if (task) return { ...summary, worktreePath: task.worktree.root };
     const path = taskWorktreePath(this.deps.paths.worktrees, summary.id);

@@ -95,4 +95,12 @@ describe('replay of a stored task', () => {
     assert.equal(timeline.steps.size, 1);
     assert.equal(timeline.state, null);
   });
+
+  it('keeps why a task failed, as the task.state event says it', () => {
+    const timeline = emptyTimeline('t');
+    applyEvent(timeline, { type: 'task.state', taskId: 't', state: 'failed', stopReason: 'error', reason: 'The disk is full (database or disk is full): …' });
+    assert.deepEqual([timeline.state, timeline.failureReason], ['failed', 'The disk is full (database or disk is full): …']);
+    applyEvent(timeline, { type: 'task.state', taskId: 't', state: 'running', stopReason: null });
+    assert.equal(timeline.failureReason, null, 'a later state without a reason clears it');
+  });
 });
