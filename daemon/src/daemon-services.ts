@@ -18,7 +18,7 @@ import { EvaluationService } from './services/evaluation-service.js';
 import { recoverInterruptedWork } from './services/interrupted-work.js';
 import { ModelService } from './services/model-service.js';
 import { RepoAllowlists } from './services/repo-allowlists.js';
-import { findSandbox, NO_SANDBOX_ADVICE, UNSANDBOXED_ENV } from './agents/tools/command-sandbox.js';
+import { findSandbox, NO_SANDBOX_ADVICE, sandboxStatus, UNSANDBOXED_ENV } from './agents/tools/command-sandbox.js';
 import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
 import { SettingsService } from './services/settings-service.js';
@@ -80,7 +80,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     return {
       version: TANDEM_VERSION, pid: process.pid, model: runtime.model, backend: runtime.backend, threads: runtime.threads,
       adapters: runtime.adapters, generating: scheduler.generating, tasksRunning: tasks.running,
-      gpu: await models.runtime.gpuStatus(), warmup: models.runtime.warmUpStatus,
+      gpu: await models.runtime.gpuStatus(), warmup: models.runtime.warmUpStatus, sandbox: sandboxStatus(env),
     };
   };
 

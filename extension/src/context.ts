@@ -13,6 +13,7 @@ import { ReviewActions } from './review/review-actions.js';
 import { TaskReviews } from './review/task-reviews.js';
 import { SettingsSync } from './settings-sync.js';
 import { showTaskFailure } from './task-failure-notice.js';
+import { warnIfNoSandbox } from './sandbox-notice.js';
 import { StatusBar } from './status-bar.js';
 
 export class TandemContext implements vscode.Disposable {
@@ -48,6 +49,11 @@ export class TandemContext implements vscode.Disposable {
       this.reviews.onDidChange(() => {
         this.hunkLenses.refresh();
         void vscode.commands.executeCommand('setContext', 'tandem.reviewPaths', this.reviews.worktreePaths());
+      }),
+      // Allowed commands where no sandbox works are refused by the daemon: say so plainly, with the fix.
+      this.settings.onDidApply((allowed) => {
+        const client = this.connection.client;
+        if (client) void warnIfNoSandbox(client, allowed).catch((error: Error) => this.log.info(`sandbox check: ${error.message}`));
       }),
       this.connection.onDidChangeState(() => this.statusBar.render()),
       this.connection.onDidConnect((client) => void this.connected(client)),

@@ -2,10 +2,12 @@
 // commands a client sent (real processes in a real git worktree, the config file on disk), a real
 // daemon process answers the settings request and refuses malformed ones, and says which settings
 // wait for its restart (model, threads, GPU layers, context size); a restart with TANDEM_MODEL set to a
-// model's name loads that model.
+// model's name loads that model, and its status says no sandbox works when bwrap is not on its PATH.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NO_SANDBOX_ADVICE, sandboxStatus } from '../../daemon/src/agents/tools/command-sandbox.js';
 import { createWorkerTools } from '../../daemon/src/agents/tools/tool-executor.js';
 import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
 import { DaemonSettings } from '../../daemon/src/protocol/daemon-settings.js';
@@ -162,11 +164,17 @@ describe('live settings: a running daemon process', () => {
     assert.deepEqual((await client.request(DaemonSettings, { critic: false, attempts: 1 })).pending, []);
   });
 
-  it('restarted with TANDEM_MODEL set to a model name (and the GPU settings a VS Code launch passes), loads that model', async () => {
+  it('restarted with TANDEM_MODEL set to a model name (and the GPU settings a VS Code launch passes), loads that model; with no bwrap on PATH, its status says no sandbox works and the fix', async () => {
+    assert.deepEqual((await client.request(Status)).sandbox, sandboxStatus(home.env), 'the first daemon reports the sandbox this machine has');
     await stop();
-    await start({ ...home.env, TANDEM_MODEL: 'other-model', TANDEM_GPU_LAYERS: '0', TANDEM_CONTEXT_SIZE: '2048' });
+    // A PATH with git but no bubblewrap, as on a machine where it is not installed.
+    const bin = join(home.home, 'bin-without-bwrap');
+    mkdirSync(bin);
+    symlinkSync(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(bin, 'git'));
+    await start({ ...home.env, PATH: bin, TANDEM_MODEL: 'other-model', TANDEM_GPU_LAYERS: '0', TANDEM_CONTEXT_SIZE: '2048' });
     const status = await client.request(Status);
     assert.equal(status.model?.path, otherModel);
+    assert.deepEqual(status.sandbox, { available: false, mode: 'none', reason: 'bubblewrap (bwrap) is not installed', fix: NO_SANDBOX_ADVICE });
     assert.deepEqual((await client.request(DaemonSettings, { model: 'other-model', gpuLayers: '0', contextSize: 2048 })).pending, []);
   });
 });

@@ -83,5 +83,12 @@ function describeStatus(s: DaemonStatus): string {
     `  work:     ${s.tasksRunning} task(s) running${s.generating ? ', generating' : ''}`,
     ...(warmupLine(s.warmup) ? [warmupLine(s.warmup)!] : []),
     ...(s.gpu ? gpuLines(s.gpu, STATUS_HEADING) : []),
+    ...(s.sandbox ? [`  sandbox:  ${sandboxLine(s.sandbox)}`] : []),
   ].join('\n');
+}
+
+function sandboxLine(sandbox: NonNullable<DaemonStatus['sandbox']>): string {
+  if (sandbox.mode === 'bubblewrap') return 'bubblewrap (allowed commands run in it)';
+  if (sandbox.mode === 'unsandboxed') return 'off (TANDEM_UNSANDBOXED_COMMANDS=1): allowed commands run as you';
+  return `none: ${sandbox.reason}; allowed commands are refused until you ${sandbox.fix}`;
 }

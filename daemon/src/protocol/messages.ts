@@ -12,6 +12,7 @@ import {
   type FileReview, type ModelInfo, type ProgressEvent, type Role, type TaskDetail, type TaskSummary,
 } from './types.js';
 import type { GpuStatus, WarmupStatus } from './gpu-status.js';
+import type { SandboxStatus } from './sandbox-status.js';
 
 /** A request type that keeps its method name as a literal type, so clients can be checked against it. */
 export type Request<M extends string, P, R> = RequestType<P, R, void> & { readonly method: M; readonly paramsSchema: Schema<P> };
@@ -38,6 +39,8 @@ export interface DaemonStatus {
   gpu?: GpuStatus;
   /** The warm-up right after the model loaded: the status bar says "preparing GPU kernels" while it runs. */
   warmup?: WarmupStatus | null;
+  /** Whether allowed commands can run in a sandbox here, and if not why and the fix (sandbox-status.ts). */
+  sandbox?: SandboxStatus;
 }
 
 export interface StatsBucket {

@@ -9,6 +9,7 @@ import { accessSync, constants, lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { tandemPaths } from '../../paths.js';
+import type { SandboxStatus } from '../../protocol/sandbox-status.js';
 
 export type Sandbox =
   | { kind: 'bubblewrap'; program: string }
@@ -43,6 +44,13 @@ export function findSandbox(env: NodeJS.ProcessEnv = process.env): Sandbox {
     probed.set(program, found);
   }
   return found;
+}
+
+/** The sandbox as the daemon's status reports it. */
+export function sandboxStatus(env: NodeJS.ProcessEnv = process.env): SandboxStatus {
+  const sandbox = findSandbox(env);
+  if (sandbox.kind === 'none') return { available: false, mode: 'none', reason: sandbox.reason, fix: NO_SANDBOX_ADVICE };
+  return { available: sandbox.kind === 'bubblewrap', mode: sandbox.kind, reason: null, fix: null };
 }
 
 export interface SandboxedCommand {
