@@ -192,7 +192,7 @@ describe('daemon services (real daemon, fixture model, real git repo)', () => {
     const summary = await client.request(ReviewReject, { taskId: task.id, reason, retry: true });
     assert.equal(summary.round, 2);
     const started = await seen.until((e) => e.type === 'round.started' && e.taskId === task.id && e.round === 2);
-    assert.deepEqual(started, { type: 'round.started', taskId: task.id, round: 2, feedback: reason });
+    assert.deepEqual(started, { type: 'round.started', taskId: task.id, round: 2, feedback: reason, agentOptions: { critic: false, attempts: 1 } });
     await roundEnd(seen, task.id, from);
     const detail = await client.request(TaskGet, { taskId: task.id });
     assert.equal(detail.round, 2);

@@ -54,7 +54,10 @@ describe('@daemon a task from a command to the user\'s files', function () {
     });
     const after = await vscode.commands.executeCommand<TaskSummary>('tandem.reject', { taskId: task.id, reason, retry: true });
     assert.equal(after.id, task.id);
-    assert.deepEqual(await nextRound, { type: 'round.started', taskId: task.id, round: detail.round + 1, feedback: reason });
+    const started = await nextRound;
+    assert.deepEqual(started.type === 'round.started' && { ...started, agentOptions: undefined },
+      { type: 'round.started', taskId: task.id, round: detail.round + 1, feedback: reason, agentOptions: undefined });
+    assert.ok(started.type === 'round.started' && started.agentOptions, 'the round says which critic/attempts switches it runs with');
 
     const stats = await api.ctx.client().request(StatsGet);
     assert.ok(stats.overall.topRejectionReasons.some((r) => r.reason === reason), 'the store records the rejection with its reason');
