@@ -38,4 +38,6 @@ export const DaemonSettings = request<SettingsUpdate, SettingsOutcome>()('tandem
   allowedCommands: s.optional(s.record(s.nullable(s.array(s.string())))),
   model: s.optional(s.string()),
   threads: s.optional(s.number()),
+  critic: s.optional(s.boolean()),
+  attempts: s.optional(s.number()),
 }, 'the settings update'));
