@@ -9,7 +9,9 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
 import { tandemPaths } from '../../daemon/src/paths.js';
+import { DaemonSettings } from '../../daemon/src/protocol/daemon-settings.js';
 import { TaskGet, TaskList } from '../../daemon/src/protocol/messages.js';
+import Database from 'better-sqlite3';
 import { launchBrowser } from './harness/browser.js';
 import { startCodeServer, type CodeServer } from './harness/code-server.js';
 import { startTestDaemon, type TestDaemon } from './harness/daemon-process.js';
@@ -116,7 +118,81 @@ describe('Tandem in the browser (code-server + chromium)', function () {
       client.close();
     }
   });
+
+  daemonIt('cancels a running task with the panel\'s Cancel button: cancelled in the store, its steps whole, its worktrees gone, the user\'s files untouched', async () => {
+    await runCommand(page, 'Tandem: Open Panel');
+    const panel = panelFrame(page);
+    await panel.locator('.connection', { hasText: 'connected' }).waitFor();
+    const paths = tandemPaths({ TANDEM_HOME: daemon!.tandemHome });
+    const client = await connectToDaemon({ paths });
+    assert.ok(client, 'the test reaches the daemon too');
+    const userTree = () => [git(workspace, 'rev-parse', 'HEAD'), git(workspace, 'status', '--porcelain', '--untracked-files=all'), git(workspace, 'diff', 'HEAD')];
+    const before = userTree();
+    const worktreesBefore = git(workspace, 'worktree', 'list', '--porcelain'); // an earlier test's task may still be in review
+    try {
+      // The switches a user has (tandem.attempts, tandem.critic), sent as VS Code's settings sync sends them.
+      // The orchestrator's first action can only be a delegation; with them the round cannot end before
+      // eight worker attempts, each on a scratch worktree, and eight critic verdicts: once the first
+      // worker step shows, many model calls remain, whatever the random model samples (a tiny-fixture
+      // step is too quick to catch mid-stream). A lost race is reported below, never passed.
+      await client.request(DaemonSettings, { attempts: 8, critic: true });
+      const prompt = 'Make greet() say "Welcome" (cancelled while it runs)';
+      await panel.locator('#prompt').fill(prompt);
+      await panel.locator('#prompt').press('Control+Enter');
+      await panel.locator('#task-heading', { hasText: prompt }).waitFor();
+      await panel.locator('.timeline .step.role-worker').first().waitFor();
+      const [task] = await client.request(TaskList, { limit: 1 });
+      assert.equal(task?.prompt, prompt, 'the panel started the task it shows');
+      const worktree = (await client.request(TaskGet, { taskId: task!.id })).worktreePath;
+      await panel.getByRole('button', { name: 'Cancel task' }).click({ timeout: 60_000 }).catch((error: Error) => {
+        throw new Error(`The Cancel button could not be clicked (${error.message.split('\n')[0]}); the task is ${summaryLine(task!.id)}`);
+      });
+      const ended = panel.locator('.timeline .task-state:not(.state-running):not(.state-queued)');
+      await ended.waitFor({ timeout: 120_000 });
+      const detail = await client.request(TaskGet, { taskId: task!.id });
+      if (detail.state !== 'cancelled') {
+        assert.fail(`RACE LOST: the task ended as ${detail.state}/${detail.stopReason} before the click on Cancel reached the daemon; `
+          + 'the case must keep it running longer (more attempts, a slower fixture)');
+      }
+      assert.equal(detail.stopReason, 'cancelled');
+      assert.match(await ended.innerText(), /Task cancelled.*worktree and the changes in it were discarded/, 'the panel says it was cancelled and what became of the work');
+      if (keepScreenshots) console.log(`      cancelled: ${await screenshot(page, 'panel-task-cancelled')}`);
+
+      const db = new Database(paths.database, { readonly: true, fileMustExist: true });
+      try {
+        assert.equal(db.prepare('SELECT state FROM tasks WHERE id = ?').pluck().get(task!.id), 'cancelled');
+        // Each model call is recorded whole (done, with its output and the action parsed from it) or as
+        // cancelled with no action, never exported; only the call in flight can be cut, so at most one is.
+        const steps = db.prepare(`SELECT s.state, s.action_json AS action, b.hash IS NOT NULL AS output FROM steps s
+          LEFT JOIN blobs b ON b.hash = s.output_hash WHERE s.task_id = ? ORDER BY s.id`).all(task!.id) as { state: string; action: string | null; output: number }[];
+        assert.ok(steps.length >= 2, `the task was cancelled after its first step (${steps.length} recorded)`);
+        assert.ok(steps.every((st) => st.output === 1), 'every step has its output');
+        assert.deepEqual([...new Set(steps.map((st) => st.state))].filter((st) => st !== 'done' && st !== 'cancelled'), [], 'no step is left half-written');
+        const cut = steps.filter((st) => st.state === 'cancelled');
+        assert.ok(cut.length <= 1 && cut.every((st) => st.action === null), `the in-flight call, if any, is marked cancelled with no action: ${JSON.stringify(cut)}`);
+        assert.ok(JSON.parse(steps[0]!.action ?? '{}').tool === 'delegate', 'the first step was whole: the delegation');
+      } finally {
+        db.close();
+      }
+      assert.ok(worktree && !existsSync(worktree), `the task's worktree is removed (${worktree})`);
+      assert.equal(git(workspace, 'worktree', 'list', '--porcelain'), worktreesBefore, 'no task or scratch worktree of it is left');
+      assert.equal(git(workspace, 'branch', '--list', `tandem/${task!.id}*`), '', 'nor its branch');
+      assert.deepEqual(userTree(), before, 'the user\'s working tree is as it was');
+    } finally {
+      await client.request(DaemonSettings, { attempts: 1, critic: false }).catch(() => {});
+      client.close();
+    }
+
+    function summaryLine(taskId: string): string {
+      const db = new Database(tandemPaths({ TANDEM_HOME: daemon!.tandemHome }).database, { readonly: true });
+      try { return JSON.stringify(db.prepare('SELECT state, stop_reason FROM tasks WHERE id = ?').get(taskId)); } finally { db.close(); }
+    }
+  });
 });
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+}
 
 /** The random fixture model seldom reaches review: type distinct tasks until one does (see fixture-attempts.ts). */
 async function typeTasksUntilReview(panel: FrameLocator, client: DaemonClient): Promise<string> {

@@ -126,6 +126,9 @@ describe('live settings: a running daemon process', () => {
     await assert.rejects(client.request(DaemonSettings, { allowedCommands: { [repo]: ['npm test "unclosed'] } }),
       invalidParams(/^Settings not applied: allowedCommands\["\/home\/someone\/app"\]: "npm test "unclosed" cannot be run: unclosed " quote\.$/));
     await assert.rejects(client.request(DaemonSettings, { threads: -2 }), invalidParams(/"threads" must be a whole number/));
+    // The agents' switches VS Code sends (tandem.critic, tandem.attempts) pass the params check; a bad count does not.
+    assert.deepEqual((await client.request(DaemonSettings, { critic: false, attempts: 1 })).pending, []);
+    await assert.rejects(client.request(DaemonSettings, { attempts: 9 }), invalidParams(/attempts/));
     // A client other than vscode-jsonrpc may send anything as params.
     const door = await tryUpgrade(daemon.discovery.port, { headers: { Authorization: `Bearer ${daemon.discovery.token}` }, protocols: [PROTOCOL_NAME] });
     assert.ok('open' in door, 'the token opens the door');

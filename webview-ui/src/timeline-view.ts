@@ -24,6 +24,8 @@ export class TimelineView {
       items.push(h('li', { class: `task-state state-${timeline.state}` },
         `Task ${timeline.state}${timeline.stopReason ? ` — stop reason: ${timeline.stopReason}` : ''}`,
         timeline.diffFiles.length ? ` · ${timeline.diffFiles.length} file(s) to review` : null,
+        // The daemon removes a cancelled task's worktree with whatever the agents wrote there (task-service.ts).
+        timeline.state === 'cancelled' ? ' · its worktree and the changes in it were discarded; your files were not touched' : null,
         timeline.failureReason ? h('div', { class: 'failure-reason' }, timeline.failureReason) : null));
     }
     this.element.replaceChildren(...items);

@@ -8,6 +8,8 @@ import type { ExportManifest, ExportOptions, ProgressEvent } from '../../protoco
 import { DatasetFile, writeFileAtomically } from './dataset-file.js';
 import { REWARD_DEFINITION } from './attempt-groups.js';
 import { examplesOf } from './examples.js';
+import { HUNK_EXAMPLES } from './kept-hunks.js';
+import { PAIR_KINDS } from './preference-pairs.js';
 import { ExportInputError, planExport, type ExportPlan } from './export-options.js';
 import { datasetFormats } from './formats/dataset-formats.js';
 import { makeOutputFolder } from './output-folder.js';
@@ -22,6 +24,10 @@ export interface DatasetManifest extends ExportManifest {
   /** Steps read from the store (all roles asked for, including ones that made no record). */
   steps: number;
   dropped: { duplicates: number; unexpressible: number };
+  /** Preference formats: what each `metadata.pair.kind` means. */
+  pairKinds?: Record<string, string>;
+  /** KTO-style formats: what the examples with `metadata.hunk` are. */
+  hunkExamples?: string;
 }
 
 const YIELD_EVERY_MS = 50;
@@ -95,6 +101,8 @@ export async function exportDataset(
       files: published.map((f) => ({ ...f, path: basename(f.path) })),
       createdAt: new Date().toISOString(),
       ...((plan.format === 'trl-grpo' || format.kind === 'preference') && { reward: REWARD_DEFINITION }),
+      ...(format.kind === 'preference' && { pairKinds: PAIR_KINDS }),
+      ...(format.kind === 'unpaired' && { hunkExamples: HUNK_EXAMPLES }),
       steps,
       dropped,
     };

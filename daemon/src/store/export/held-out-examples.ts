@@ -11,7 +11,7 @@ import { preferencePairs } from './preference-pairs.js';
 import { splitOf, type SplitName } from './split.js';
 import { StoreReader, type StepRow } from './store-reader.js';
 import { meetsMinSignal, TaskOutcome } from './task-outcome.js';
-import type { TrajectoryMessage } from './trajectory.js';
+import type { PairKind, TrajectoryMessage } from './trajectory.js';
 import { taskUnits } from './units.js';
 
 export interface ApprovedAction extends RecordedStepText {
@@ -22,7 +22,7 @@ export interface ApprovedAction extends RecordedStepText {
 /** Both sides of a recorded preference, each as the model's turns to score given what came before them. */
 export interface PreferenceSides {
   taskId: string;
-  kind: 'versions' | 'user_edit' | 'attempts';
+  kind: PairKind;
   chosen: RecordedStepText[];
   rejected: RecordedStepText[];
 }
@@ -75,8 +75,8 @@ export function heldOutExamples(dbPath: string, options: HeldOutOptions): HeldOu
       const unitSteps = (ids: number[]) => ids.map((id) => stepText(byId.get(id)!));
       for (const pair of preferencePairs(units, minSignal).pairs) {
         const { kind, rejected } = pair.metadata.pair;
-        // An edited approval's chosen side is the user's version, which no step generated: both sides are rebuilt alike.
-        pairs.push(kind === 'user_edit'
+        // An edited (or hunk-picked) approval's chosen side is the user's version, which no step generated: both sides are rebuilt alike.
+        pairs.push(kind === 'user_edit' || kind === 'kept_hunks'
           ? { taskId: task.id, kind, chosen: rebuiltSteps(pair.prompt, pair.chosen), rejected: rebuiltSteps(pair.prompt, pair.rejected) }
           : { taskId: task.id, kind, chosen: unitSteps(pair.metadata.step_ids), rejected: unitSteps(rejected.step_ids) });
       }

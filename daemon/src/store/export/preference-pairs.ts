@@ -1,12 +1,22 @@
 // Preference data from versions of the same work. A DPO pair is one approved and one rejected
 // version of a subtask (or of a task's rounds, for the orchestrator); the chosen side carries the
 // user's edits when they edited before approving. An approval with edits and no rejected sibling
-// still pairs the user's version against the worker's own. Units left unpaired go to KTO.
+// still pairs the user's version against the worker's own (kind kept_hunks when the user only
+// dropped some of its hunks). Units left unpaired go to KTO, and so does each kept or dropped hunk.
 // A version that a context break split (compaction cut its prompt mid-round) is represented by its
 // first unit, and such a pair compares only the action each version opened with: later actions were
 // given compacted contexts, and sides of unequal extent would be scored unevenly.
 import { isNegative, meetsMinSignal } from './task-outcome.js';
-import type { PreferenceExample, Provenance, TrajectoryMessage, TrajectoryUnit, UnpairedExample } from './trajectory.js';
+import { hunkExamples } from './kept-hunks.js';
+import type { PairKind, PreferenceExample, Provenance, TrajectoryMessage, TrajectoryUnit, UnpairedExample } from './trajectory.js';
+
+/** What each `metadata.pair.kind` means (manifest.json's `pairKinds`). */
+export const PAIR_KINDS: Record<PairKind, string> = {
+  versions: 'chosen: the approved version of a subtask (or round); rejected: a rejected version of the same work',
+  user_edit: "chosen: the work with the file as the user edited it before approving; rejected: the agent's own version",
+  kept_hunks: "chosen: the work with only the hunks the user kept (each kept hunk as one edit_file call); rejected: the agent's whole change",
+  attempts: 'chosen: the best-rewarded attempt of a group; rejected: the worst',
+};
 
 export function preferencePairs(units: TrajectoryUnit[], minSignal: 'approved' | 'merged'): { pairs: PreferenceExample[]; paired: Set<TrajectoryUnit> } {
   const pairs: PreferenceExample[] = [];
@@ -24,17 +34,22 @@ export function preferencePairs(units: TrajectoryUnit[], minSignal: 'approved' |
       if (pair) { pairs.push(pair); paired.add(chosen).add(loser); }
     }
     if (!rejected.length && chosen.original && chosen.wholeVersion) {
-      const pair = makePair(chosen.prompt, chosen, chosen.completion, chosen, chosen.original, 'user_edit');
+      const pair = makePair(chosen.prompt, chosen, chosen.completion, chosen, chosen.original, chosen.originalKind ?? 'user_edit');
       if (pair) { pairs.push(pair); paired.add(chosen); }
     }
   }
   return { pairs, paired };
 }
 
-/** KTO examples: approved units (label true) and rejected ones (false) that no pair used. */
+/**
+ * KTO examples: approved units (label true) and rejected ones (false) that no pair used, and one
+ * example per hunk of a file whose hunks the user decided one by one (kept: true, dropped: false).
+ */
 export function unpairedExamples(units: TrajectoryUnit[], paired: Set<TrajectoryUnit>, minSignal: 'approved' | 'merged'): UnpairedExample[] {
   const out: UnpairedExample[] = [];
   for (const unit of units) {
+    // A kept hunk is good only as far as the work is (a reverted change takes it along); a dropped one is bad either way.
+    out.push(...hunkExamples(unit).filter((e) => !e.label || meetsMinSignal(unit.provenance.label, minSignal)));
     if (paired.has(unit)) continue;
     const good = meetsMinSignal(unit.provenance.label, minSignal);
     if (!good && !isNegative(unit.provenance.label)) continue;
@@ -49,7 +64,7 @@ export function unpairedExamples(units: TrajectoryUnit[], paired: Set<Trajectory
  */
 function makePair(
   prompt: TrajectoryMessage[], winner: TrajectoryUnit, chosen: TrajectoryMessage[], loser: TrajectoryUnit, rejected: TrajectoryMessage[],
-  kind: 'versions' | 'user_edit',
+  kind: Exclude<PairKind, 'attempts'>,
 ): PreferenceExample | null {
   let shared = 0;
   while (shared < chosen.length && shared < rejected.length && sameMessage(chosen[shared]!, rejected[shared]!)) shared++;

@@ -34,8 +34,12 @@ export interface StepRow {
   created_at: number;
 }
 
-export interface DiffRow { id: number; subtask_id: string | null; step_id: number | null; round: number; created_at: number }
-export interface ReviewRow { diff_id: number; path: string; verdict: 'approve' | 'reject' | 'approve_with_edits'; reason: string | null; edited_hash: string | null; created_at: number }
+export interface DiffRow { id: number; subtask_id: string | null; step_id: number | null; round: number; files_json: string; diff_hash: string; created_at: number }
+export interface ReviewRow {
+  diff_id: number; path: string; verdict: 'approve' | 'reject' | 'approve_with_edits'; reason: string | null; edited_hash: string | null; created_at: number;
+  /** What became of each hunk of an approved file (review_hunks, schema version 3), as a JSON array; '[]' when not recorded. */
+  hunks: string;
+}
 export interface AppliedRow { id: number; diff_id: number; commit_sha: string | null }
 export interface SignalRow { applied_id: number | null; kind: string; source: string; commit_sha: string | null; created_at: number }
 
@@ -58,6 +62,7 @@ export interface AttemptRow {
 export class StoreReader {
   private readonly db: Database.Database;
   private readonly hasAttempts: boolean = false;
+  private readonly hasReviewHunks: boolean = false;
   private readonly statements;
   /** Iterators still open when the export stops early; closed before the connection. */
   private readonly open: IterableIterator<unknown>[] = [];
@@ -76,6 +81,7 @@ export class StoreReader {
       const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
       if (missing.length) throw new Error(`missing tables: ${missing.join(', ')}`);
       this.hasAttempts = tables.has('attempts'); // schema version 4
+      this.hasReviewHunks = tables.has('review_hunks'); // schema version 3
     } catch (error) {
       throw new Error(`${dbPath} is not a readable Tandem store (${(error as Error).message}).`);
     }
@@ -96,9 +102,11 @@ export class StoreReader {
       steps: this.db.prepare(`SELECT id, subtask_id, round, role, adapter_version, adapter_sha, prompt_version, messages_json, output_hash, action_json, state, created_at
         FROM steps WHERE task_id = :task AND role IN ${roleList} ORDER BY id`),
       blob: this.db.prepare('SELECT content FROM blobs WHERE hash = ?').pluck(),
-      diffs: this.db.prepare('SELECT id, subtask_id, step_id, round, created_at FROM diffs WHERE task_id = ? ORDER BY id'),
+      diffs: this.db.prepare('SELECT id, subtask_id, step_id, round, files_json, diff_hash, created_at FROM diffs WHERE task_id = ? ORDER BY id'),
       // Through the task's diffs, so the lookup uses reviews_by_diff (reviews has no task index).
-      reviews: this.db.prepare(`SELECT diff_id, path, verdict, reason, edited_hash, created_at FROM reviews
+      reviews: this.db.prepare(`SELECT diff_id, path, verdict, reason, edited_hash, created_at, ${this.hasReviewHunks
+        ? '(SELECT json_group_array(decision) FROM (SELECT decision FROM review_hunks h WHERE h.review_id = reviews.id ORDER BY h.hunk_index))'
+        : "'[]'"} AS hunks FROM reviews
         WHERE diff_id IN (SELECT id FROM diffs WHERE task_id = ?) ORDER BY created_at, id`),
       // applied_changes has no index by task or diff: it is read once, in task order, beside the tasks.
       applied: this.db.prepare('SELECT task_id, id, diff_id, commit_sha FROM applied_changes ORDER BY task_id, id'),

@@ -1,5 +1,7 @@
 // What happened to a task's work after the model produced it: the human's reviews of its diffs,
 // the changes applied, and the merged/reverted signals found later. Turns them into labels.
+import type { HunkDecision } from '../../protocol/review-hunks.js';
+import type { HunkReview } from './kept-hunks.js';
 import type { AppliedRow, DiffRow, ReviewRow, SignalRow } from './store-reader.js';
 import type { FileVerdict, Label, Provenance } from './trajectory.js';
 
@@ -10,6 +12,8 @@ export interface Verdict {
   appliedCommit: string | null;
   /** The user's version of each file they edited before approving: path -> blob hash. */
   edits: Map<string, string>;
+  /** Approved files whose hunks were decided one by one (review_hunks). */
+  hunkReviews: HunkReview[];
 }
 
 export class TaskOutcome {
@@ -44,13 +48,16 @@ export class TaskOutcome {
   verdict(diffIds: number[]): Verdict {
     const ids = new Set(diffIds);
     // Work that produced no reviewed diff has no verdict, whatever happened to the rest of the task.
-    if (!ids.size) return { label: 'unreviewed', review: null, signal: null, appliedCommit: null, edits: new Map() };
+    if (!ids.size) return { label: 'unreviewed', review: null, signal: null, appliedCommit: null, edits: new Map(), hunkReviews: [] };
     const files: FileVerdict[] = [];
     const edits = new Map<string, string>();
+    const hunkReviews: HunkReview[] = [];
     for (const review of this.reviews.values()) {
       if (!ids.has(review.diff_id)) continue;
-      files.push({ path: review.path, verdict: review.verdict, reason: review.reason });
+      const hunks = JSON.parse(review.hunks ?? '[]') as HunkDecision[];
+      files.push({ path: review.path, verdict: review.verdict, reason: review.reason, ...(hunks.length ? { hunks } : {}) });
       if (review.verdict === 'approve_with_edits' && review.edited_hash) edits.set(normalizePath(review.path), review.edited_hash);
+      if (review.verdict !== 'reject' && hunks.length) hunkReviews.push({ diffId: review.diff_id, path: normalizePath(review.path), decisions: hunks });
     }
     const applied = this.applied.filter((a) => ids.has(a.diff_id));
     const appliedIds = new Set(applied.map((a) => a.id));
@@ -66,6 +73,7 @@ export class TaskOutcome {
       },
       appliedCommit: applied.at(-1)?.commit_sha ?? null,
       edits,
+      hunkReviews,
     };
   }
 }

@@ -1,6 +1,8 @@
 // The format-neutral shape of what an export writes: conversations of one role, with each
 // assistant action as a tool call, and the labels and provenance that come from reviews and signals.
+import type { HunkDecision } from '../../protocol/review-hunks.js';
 import type { ReviewVerdict, Role } from '../../protocol/types.js';
+import type { ReviewedHunk } from './kept-hunks.js';
 
 export interface ToolCall {
   id: string;
@@ -24,6 +26,8 @@ export interface FileVerdict {
   path: string;
   verdict: ReviewVerdict;
   reason: string | null;
+  /** What became of each of the file's hunks when it was approved, when recorded. */
+  hunks?: HunkDecision[];
 }
 
 export interface Provenance {
@@ -49,8 +53,12 @@ export interface TrajectoryUnit {
   prompt: TrajectoryMessage[];
   /** The role's own turns and the tool results they got back. */
   completion: TrajectoryMessage[];
-  /** The worker's own completion, when `completion` carries the user's edits instead. */
+  /** The worker's own completion, when `completion` carries the user's edits (or only the hunks they kept) instead. */
   original?: TrajectoryMessage[];
+  /** What `original` differs by: the user's edits, or only hunks they dropped. */
+  originalKind?: 'user_edit' | 'kept_hunks';
+  /** The hunks of files where the user kept some and dropped others (kept-hunks.ts). */
+  hunks?: ReviewedHunk[];
   provenance: Provenance;
   /** Units that are versions of the same work share a key; DPO pairs are made within it. */
   pairKey: string;
@@ -73,8 +81,15 @@ export interface PreferenceExample {
   prompt: TrajectoryMessage[];
   chosen: TrajectoryMessage[];
   rejected: TrajectoryMessage[];
-  metadata: Provenance & { pair: { kind: 'versions' | 'user_edit' | 'attempts'; rejected: Provenance } };
+  metadata: Provenance & { pair: { kind: PairKind; rejected: Provenance } };
 }
+
+/**
+ * versions: an approved and a rejected version of the same work; user_edit: the user's edited file
+ * against the agent's; kept_hunks: the file with only the hunks the user kept against the agent's
+ * whole change; attempts: the best and the worst of a group of attempts.
+ */
+export type PairKind = 'versions' | 'user_edit' | 'kept_hunks' | 'attempts';
 
 export interface UnpairedExample {
   kind: 'unpaired';
@@ -82,7 +97,8 @@ export interface UnpairedExample {
   prompt: TrajectoryMessage[];
   completion: TrajectoryMessage[];
   label: boolean;
-  metadata: Provenance;
+  /** `hunk`: an example of one hunk the user kept (label true) or dropped (false). */
+  metadata: Provenance & { hunk?: { path: string; index: number; decision: HunkDecision } };
 }
 
 /** The attempts at one delegation (tandem.attempts): one prompt, a completion and a reward per attempt (GRPO-style). */

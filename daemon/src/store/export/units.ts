@@ -7,6 +7,7 @@ import type { StepRow, TaskRow } from './store-reader.js';
 import type { TaskOutcome, Verdict } from './task-outcome.js';
 import type { TrajectoryUnit } from './trajectory.js';
 import { applyUserEdits } from './user-edits.js';
+import { keepOnlyKeptHunks, reviewedHunks, type ReviewedHunk } from './kept-hunks.js';
 
 interface Version { steps: StepRow[]; diffIds: number[]; pairKey: string }
 
@@ -33,11 +34,23 @@ export function taskUnits(task: TaskRow, steps: StepRow[], outcome: TaskOutcome,
   // Several worker units can share one reviewed diff; a file none of them wrote goes to the last one.
   const lastOfDiff = new Map<string, TrajectoryUnit>();
   for (const { unit, diffKey } of units) if (unit.role === 'worker' && diffKey) lastOfDiff.set(diffKey, unit);
+  const hunksOfDiff = new Map<string, ReviewedHunk[]>();
   for (const { unit, verdict, diffKey } of units) {
-    if (unit.role !== 'worker' || !verdict.edits.size || !isApproved(verdict)) continue;
+    if (unit.role !== 'worker') continue;
+    const last = lastOfDiff.get(diffKey) === unit;
+    const hunks = hunksOfDiff.get(diffKey) ?? hunksOfDiff.set(diffKey, reviewedHunks(verdict.hunkReviews, outcome.diffs, sources.blob)).get(diffKey)!;
+    // Each hunk is labelled once, by the unit the diff ends with.
+    if (last && hunks.length) unit.hunks = hunks;
+    if (!isApproved(verdict)) continue;
+    // Hunks chosen without an edit (verdict approve): the approved version holds only the kept ones.
+    const selected = hunks.filter((h) => !verdict.edits.has(h.path));
+    if (!verdict.edits.size && !selected.length) continue;
     const edits = new Map([...verdict.edits].map(([path, hash]) => [path, sources.blob(hash)]));
     unit.original = unit.completion;
-    unit.completion = applyUserEdits(unit.completion, edits, lastOfDiff.get(diffKey) === unit);
+    unit.completion = keepOnlyKeptHunks(applyUserEdits(unit.completion, edits, last), selected, last);
+    // The user's change only dropped some of the agent's hunks: a kept-vs-dropped pair, not an edit.
+    const hunkPaths = new Set(hunks.map((h) => h.path));
+    unit.originalKind = [...verdict.edits.keys()].every((path) => hunkPaths.has(path)) ? 'kept_hunks' : 'user_edit';
   }
   return units.map((u) => u.unit);
 }

@@ -17,6 +17,20 @@ export function applyUserEdits(completion: TrajectoryMessage[], edits: Map<strin
 }
 
 function applyOne(messages: TrajectoryMessage[], path: string, content: string, insertMissing: boolean): TrajectoryMessage[] {
+  return replaceFileWrites(messages, path, (id, written) => [
+    { role: 'assistant', content: '', toolCall: { id, name: 'write_file', arguments: { path: written, content } } },
+    { role: 'tool', content: writeResult(path, content), toolCallId: id, name: 'write_file' },
+  ], insertMissing);
+}
+
+/**
+ * The messages with the first write of `path` (and its result) replaced by `replacement`'s turns
+ * and later writes of it dropped with their results; with `insertMissing`, a file never written
+ * through a tool gets the replacement before the final `done`.
+ */
+export function replaceFileWrites(
+  messages: TrajectoryMessage[], path: string, replacement: (callId: string, writtenPath: string) => TrajectoryMessage[], insertMissing: boolean,
+): TrajectoryMessage[] {
   const out: TrajectoryMessage[] = [];
   let replaced = false;
   let dropping: string | null = null; // id of a dropped call whose results are dropped too
@@ -25,21 +39,16 @@ function applyOne(messages: TrajectoryMessage[], path: string, content: string, 
     dropping = null;
     const call = message.role === 'assistant' && !message.context ? message.toolCall : undefined;
     if (call && WRITES.has(call.name) && normalizePath(String(call.arguments.path ?? '')) === path) {
-      if (replaced) { dropping = call.id; continue; }
+      dropping = call.id; // its result described the worker's write, not the replacement
+      if (replaced) continue;
       replaced = true;
-      out.push({ role: 'assistant', content: '', toolCall: { id: call.id, name: 'write_file', arguments: { path: String(call.arguments.path), content } } });
-      out.push({ role: 'tool', content: writeResult(path, content), toolCallId: call.id, name: 'write_file' });
-      dropping = call.id; // the original result described the worker's write, not the user's
+      out.push(...replacement(call.id, String(call.arguments.path)));
       continue;
     }
     out.push(message);
   }
   if (replaced || !insertMissing) return out;
-  const id = `call_edit_${path}`;
-  const write: TrajectoryMessage[] = [
-    { role: 'assistant', content: '', toolCall: { id, name: 'write_file', arguments: { path, content } } },
-    { role: 'tool', content: writeResult(path, content), toolCallId: id, name: 'write_file' },
-  ];
+  const write = replacement(`call_edit_${path}`, path);
   const last = out.at(-1);
   const endsWithDone = last?.role === 'assistant' && last.toolCall?.name === 'done';
   return endsWithDone ? [...out.slice(0, -1), ...write, last] : [...out, ...write];
