@@ -27,10 +27,10 @@ const trend = (pattern: FailurePattern) => pattern.trend.map((t) => `${t.role} $
 
 export const patternsCommand: CliCommand = {
   name: 'patterns',
-  usage: `patterns [--role R] [--since DATE] [--k N] [--json] [--export N --out DIR [--format ${EXPORT_FORMATS.join('|')}] [--split 0.9]]`,
+  usage: `patterns [--role R] [--since DATE] [--k N] [--json [--members]] [--export N --out DIR [--format ${EXPORT_FORMATS.join('|')}] [--split 0.9]]`,
   summary: 'Cluster recorded failures (rejections, guard stops, failed tool calls, critic failures) into named patterns; --export writes one pattern\'s dataset',
   options: {
-    role: { type: 'string' }, since: { type: 'string' }, k: { type: 'string' }, export: { type: 'string' },
+    role: { type: 'string' }, since: { type: 'string' }, k: { type: 'string' }, members: { type: 'boolean' }, export: { type: 'string' },
     out: { type: 'string' }, format: { type: 'string' }, split: { type: 'string' },
   },
   async run({ values }) {
@@ -79,6 +79,7 @@ function parseFilter(values: Values): FailurePatternsParams | string {
     if (!Number.isInteger(k) || k < 1) return `--k takes a whole number of patterns, at least 1 (got "${String(values.k)}")`;
     params.k = k;
   }
+  if (values.members === true) params.members = true;
   return params;
 }
 
@@ -86,7 +87,8 @@ function parseExport(values: Values, filter: FailurePatternsParams): PatternExpo
   const pattern = Number(values.export);
   if (!Number.isInteger(pattern) || pattern < 1) return `--export takes a pattern id as \`tandem patterns\` lists it (got "${String(values.export)}")`;
   if (typeof values.out !== 'string' || values.out === '') return '--export needs --out DIR, the folder to write the dataset and its manifest to.';
-  const params: PatternExportParams = { ...filter, pattern, out: resolve(values.out) };
+  const { members: _members, ...scope } = filter;
+  const params: PatternExportParams = { ...scope, pattern, out: resolve(values.out) };
   if (values.format !== undefined) {
     if (!EXPORT_FORMATS.includes(values.format as ExportFormat)) return `Unknown --format "${String(values.format)}". Use one of: ${EXPORT_FORMATS.join(', ')}.`;
     params.format = values.format as ExportFormat;
