@@ -129,17 +129,20 @@ describe('tandem patterns: failures clustered into patterns (real store, CLI, da
       const later = await home.tandemJson<FailurePatternsResult>('patterns', '--since', '2999-01-01');
       assert.deepEqual([later.json.failures, later.json.patterns], [0, []]);
 
-      const exported = await home.tandemJson<PatternExportResult>('patterns', '--export', '1', '--out', out, '--format', 'trl-kto');
+      // A pattern with rejections: its rejected rounds are reviewed work, so KTO has examples of them.
+      const target = listed.patterns.find((p) => (p.byKind.rejection ?? 0) > 0)!;
+      const exported = await home.tandemJson<PatternExportResult>('patterns', '--export', String(target.id), '--out', out, '--format', 'trl-kto');
       assert.equal(exported.code, 0, exported.stderr);
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PatternExportResult['manifest'];
-      assert.equal(manifest.pattern.id, 1);
-      assert.equal(manifest.pattern.label, listed.patterns[0]!.label);
-      assert.deepEqual(new Set(manifest.pattern.taskIds), new Set(listed.patterns[0]!.members!.map((m) => m.taskId)));
+      assert.equal(manifest.pattern.id, target.id);
+      assert.equal(manifest.pattern.label, target.label);
+      assert.deepEqual(new Set(manifest.pattern.taskIds), new Set(target.members!.map((m) => m.taskId)));
       const file = join(out, manifest.files[0]!.path);
       assert.ok(existsSync(file));
-      const records = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { metadata: { task_id?: string; taskId?: string } });
+      const records = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { metadata: { task_id: string } });
       assert.equal(records.length, manifest.files[0]!.records);
-      for (const record of records) assert.ok(manifest.pattern.taskIds.includes(record.metadata.task_id ?? record.metadata.taskId ?? ''), JSON.stringify(record.metadata));
+      assert.ok(records.length > 0, 'the rejected rounds are in the dataset');
+      for (const record of records) assert.ok(manifest.pattern.taskIds.includes(record.metadata.task_id), JSON.stringify(record.metadata));
 
       const missing = await home.tandem('patterns', '--export', '99', '--out', out);
       assert.notEqual(missing.code, 0);
