@@ -1,9 +1,11 @@
 // Recorded failures and their embeddings into named patterns: k-means over the vectors (k chosen by the
 // data unless given), each pattern named by its most typical failure, counted per kind and per adapter
-// version of the role that failed, with example tasks. Pure: the store and the model are the caller's.
+// version of the role that failed, with example tasks. Wide embeddings are projected to a few hundred
+// dimensions first (random-projection.ts). Pure: the store and the model are the caller's.
 import type { FailurePattern, PatternMember } from '../protocol/failure-patterns.js';
 import type { Role } from '../protocol/types.js';
 import { clusterLabel, kMeans } from './kmeans.js';
+import { projectVectors } from './random-projection.js';
 import type { RecordedFailure } from './recorded-failures.js';
 
 export interface PatternOptions {
@@ -19,7 +21,7 @@ export function findFailurePatterns(
   failures: readonly RecordedFailure[], vectors: readonly Float32Array[], options: PatternOptions = {},
 ): { patterns: FailurePattern[]; silhouette: number } {
   if (failures.length !== vectors.length) throw new Error('internal: one vector per failure');
-  const clustering = kMeans(vectors, { k: options.k, kMax: options.kMax, seed: 1 });
+  const clustering = kMeans(projectVectors(vectors), { k: options.k, kMax: options.kMax, seed: 1 });
   const texts = failures.map((f) => f.text);
   const patterns = clustering.members.map((members): Omit<FailurePattern, 'id'> => {
     const byKind: FailurePattern['byKind'] = {};
