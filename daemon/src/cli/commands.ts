@@ -5,6 +5,7 @@ import { demoCommand } from './demo-command.js';
 import { evalCommands } from './eval-commands.js';
 import { exportCommands } from './export-commands.js';
 import { modelsCommands } from './models-commands.js';
+import { patternsCommand } from './patterns-command.js';
 import { runtimeCommands } from './runtime-commands.js';
 import { reviewCommand } from './review-command.js';
 import { storeCommands } from './store-commands.js';
@@ -21,5 +22,6 @@ export const commands: CliCommand[] = [
   ...taskCommands,
   reviewCommand,
   trainCommand,
+  patternsCommand,
   demoCommand,
 ];

@@ -30,10 +30,16 @@ export interface DatasetManifest extends ExportManifest {
   hunkExamples?: string;
 }
 
+/** A targeted export (one failure pattern's tasks): only these tasks, and what the manifest says they are. */
+export interface ExportScope {
+  taskIds: ReadonlySet<string>;
+  manifest: Record<string, unknown>;
+}
+
 const YIELD_EVERY_MS = 50;
 
 export async function exportDataset(
-  dbPath: string, options: ExportOptions, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal,
+  dbPath: string, options: ExportOptions, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal, scope?: ExportScope,
 ): Promise<DatasetManifest> {
   const planned = planExport(options);
   if (!planned.ok) throw new ExportInputError(planned.message);
@@ -57,6 +63,7 @@ export async function exportDataset(
     let lastYield = Date.now();
     const appliedOf = reader.appliedInTaskOrder();
     for (const task of reader.tasks(filter)) {
+      if (scope && !scope.taskIds.has(task.id)) continue;
       const { steps: taskSteps, read } = reader.steps(task.id, plan.roles);
       steps += read;
       if (taskSteps.length) {
@@ -105,6 +112,7 @@ export async function exportDataset(
       ...(format.kind === 'unpaired' && { hunkExamples: HUNK_EXAMPLES }),
       steps,
       dropped,
+      ...scope?.manifest,
     };
     writeFileAtomically(plan.manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     progress({ done: steps, finished: true });
