@@ -5,8 +5,8 @@
 import type { GenerateRequest, GenerateResult, ModelPort } from '../../../daemon/src/agents/ports.js';
 import type { Role } from '../../../daemon/src/protocol/types.js';
 
-/** What each call of a role returns, by its index among that role's calls. */
-export type Steering = Partial<Record<Role, (call: number) => { tool: string; args: Record<string, unknown> }>>;
+/** What each call of a role returns, by its index among that role's calls; undefined leaves the model's own action. */
+export type Steering = Partial<Record<Role, (call: number) => { tool: string; args: Record<string, unknown> } | undefined>>;
 
 export interface SteeredCall {
   role: Role;
