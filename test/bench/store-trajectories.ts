@@ -8,6 +8,9 @@ import { openStore } from '../../daemon/src/store/open-store.js';
 import { ReviewRecorder } from '../../daemon/src/store/review-recorder.js';
 import { StoreTrajectoryRecorder } from '../../daemon/src/store/trajectory-recorder.js';
 
+// What the loop shows of a result, with a tokenizer stand-in of four characters a token (what the bench writes is ASCII).
+const SHOWN = { maxTokens: 2000, countTokens: (text: string) => Math.ceil(text.length / 4) };
+
 export interface GeneratedStore {
   steps: number;
   tasks: number;
@@ -89,12 +92,12 @@ export function generateBenchStore(dbPath: string, steps: number, onProgress?: (
         });
         recorded++;
         // The tool turn as the loop writes it (transcript.ts): a header line, then the result.
-        conversation.push({ role: 'assistant', content: output }, { role: 'tool', content: toolResultMessage({ tool: action.tool, args: action.args, ok: true, result, durationMs: 3 }, 8000) });
+        conversation.push({ role: 'assistant', content: output }, { role: 'tool', content: toolResultMessage({ tool: action.tool, args: action.args, ok: true, result, durationMs: 3 }, SHOWN) });
         if (conversation.length > MAX_TURNS) conversation.splice(2, 2);
       }
       const diff = text.diff(taskId, files);
       const accepted = JSON.stringify({ tool: 'accept', args: {} });
-      const review: StepInput = { ...base, role: 'orchestrator', adapter: orchestratorAdapter, messages: [...orchestration, { role: 'tool', content: diffMessage(diff, 8000) }],
+      const review: StepInput = { ...base, role: 'orchestrator', adapter: orchestratorAdapter, messages: [...orchestration, { role: 'tool', content: diffMessage(diff, SHOWN) }],
         output: accepted, action: { tool: 'accept', args: {} }, tokensIn: 2000, tokensOut: 10, latencyMs: 600 };
       timed(() => {
         recorder.recordStep(review);
@@ -102,7 +105,7 @@ export function generateBenchStore(dbPath: string, steps: number, onProgress?: (
         recorder.finishSubtask(subtaskId, 'accepted', 'accepted');
       });
       recorded++;
-      orchestration.push({ role: 'tool', content: diffMessage(diff, 8000) }, { role: 'assistant', content: accepted });
+      orchestration.push({ role: 'tool', content: diffMessage(diff, SHOWN) }, { role: 'assistant', content: accepted });
     }
     const finalDiff = text.diff(taskId, ['src/index.ts']);
     const verdict: FileReview = tasks % 4 === 0 ? { path: 'src/index.ts', verdict: 'reject', reason: text.pick(REJECTIONS) }

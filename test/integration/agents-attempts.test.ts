@@ -54,7 +54,7 @@ describe('agents: several attempts per subtask (scratch worktrees, real critic)'
     const events: TaskEvent[] = [];
     const result = await runTask({
       model: new CriticOnRuntime(scripted, runtime), recorder: harness.recorder, workspace: harness.workspace, tools: harness.tools, onEvent: (e) => events.push(e),
-      config: { ...FIXTURE_AGENT_CONFIG, maxTokens: { orchestrator: 192, worker: 224, critic: 512 }, shownChars: 400, temperature: 1, seed: 3, critic: true, attempts: 3 },
+      config: { ...FIXTURE_AGENT_CONFIG, maxTokens: { orchestrator: 192, worker: 224, critic: 512 }, shownTokens: 400, temperature: 1, seed: 3, critic: true, attempts: 3 },
     }, { taskId: 'att-1', prompt: 'Add attempt.txt', repoPath: site.repo });
     assert.equal(result.state, 'review');
 

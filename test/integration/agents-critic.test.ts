@@ -27,7 +27,7 @@ const scripts = () => ({
 });
 
 // The fixture's config (short fields), with room for the critic's verdict to close under the grammar.
-const config = { ...FIXTURE_AGENT_CONFIG, maxTokens: { orchestrator: 192, worker: 224, critic: 512 }, shownChars: 400, temperature: 1, seed: 7, critic: true };
+const config = { ...FIXTURE_AGENT_CONFIG, maxTokens: { orchestrator: 192, worker: 224, critic: 512 }, shownTokens: 400, temperature: 1, seed: 7, critic: true };
 
 describe('agents: the critic on the real runtime (tiny fixture)', () => {
   let fixture: RuntimeFixture;

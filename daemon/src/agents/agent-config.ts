@@ -24,8 +24,8 @@ export interface AgentConfig {
   /** Fraction of a role's context at which old tool outputs are compacted, and the fraction to bring it down to. */
   compactAt: number;
   compactTo: number;
-  /** Characters of a diff or file shown to a role in one message; the middle of longer ones is cut. */
-  shownChars: number;
+  /** Tokens (the model's own) of a tool result, file or diff shown to a role in one message; the middle of longer ones is cut. */
+  shownTokens: number;
   prompts: Record<Role, RolePrompt>;
   /** Longest value of each action field the grammar allows. */
   fieldLimits: FieldLimits;
@@ -47,7 +47,7 @@ export const DEFAULT_CONFIG: AgentConfig = {
   // Of the room the pinned turns leave: several steps fit between compactions, each reusing the KV cache.
   compactAt: 0.9,
   compactTo: 0.4,
-  shownChars: 6000,
+  shownTokens: 1500,
   prompts: PROMPTS,
   fieldLimits: FIELD_LIMITS,
   critic: false,

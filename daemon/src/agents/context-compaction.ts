@@ -5,7 +5,7 @@
 // against the whole context, a long system prompt would leave a target so close to the limit that
 // every step compacted again, and every step evaluated all but the pinned turns anew.
 import type { ChatTurn } from './ports.js';
-import { middleCut } from './transcript.js';
+import { cutToTokens } from './token-cut.js';
 
 export interface ContextFit {
   contextSize: number;
@@ -26,6 +26,8 @@ export type FitResult = { ok: true; compacted: boolean; tokens: number } | { ok:
 /** Chat templates wrap each turn in a few special tokens; count them too. */
 const TURN_OVERHEAD = 8;
 const DROPPED_NOTE = '[Earlier turns were removed to save context:';
+/** Tokens of an old tool result's first line kept in its stub. */
+const STUB_TOKENS = 40;
 const COMPACTED_NOTE = '[output compacted to save context; call the tool again if you need it]';
 
 export function historyTokens(messages: ChatTurn[], countTokens: (text: string) => number): number {
@@ -44,8 +46,8 @@ export function fitContext(messages: ChatTurn[], fit: ContextFit): FitResult {
   // 1. Old tool outputs become a one-line stub, oldest first.
   for (let i = fit.pinned; i < messages.length - fit.keepRecent && tokens > target; i++) {
     const turn = messages[i]!;
-    if (turn.role !== 'tool' || turn.content.endsWith(COMPACTED_NOTE) || turn.content.length < 200) continue;
-    const firstLine = turn.content.split('\n', 1)[0]!.slice(0, 160);
+    if (turn.role !== 'tool' || turn.content.endsWith(COMPACTED_NOTE) || fit.countTokens(turn.content) < STUB_TOKENS * 2) continue;
+    const firstLine = cutToTokens(turn.content.split('\n', 1)[0]!, { maxTokens: STUB_TOKENS, countTokens: fit.countTokens });
     turn.content = `${firstLine}\n${COMPACTED_NOTE}`;
     tokens = count();
   }
@@ -71,9 +73,10 @@ export function fitContext(messages: ChatTurn[], fit: ContextFit): FitResult {
     if (longest < 0) return { ok: false, detail: `the system prompt alone needs ${tokens} of ${room} tokens` };
     const turn = messages[longest]!;
     const excess = tokens - room;
-    const ratio = Math.max(0.1, 1 - (excess + 16) / Math.max(1, fit.countTokens(turn.content)));
-    const shorter = middleCut(turn.content, Math.floor(turn.content.length * ratio));
-    if (shorter.length >= turn.content.length) return { ok: false, detail: `cannot shorten the history below ${tokens} tokens (room: ${room})` };
+    const turnTokens = fit.countTokens(turn.content);
+    // At most 90% of a turn goes in one cut; the loop comes back for more if that was not enough.
+    const shorter = cutToTokens(turn.content, { maxTokens: Math.max(Math.ceil(turnTokens * 0.1), turnTokens - excess), countTokens: fit.countTokens });
+    if (fit.countTokens(shorter) >= turnTokens) return { ok: false, detail: `cannot shorten the history below ${tokens} tokens (room: ${room})` };
     turn.content = shorter;
     tokens = count();
   }

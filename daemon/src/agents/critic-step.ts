@@ -4,7 +4,7 @@
 // judge alone, as it would with the critic off.
 import type { CriticVerdict, TaskDiff, ToolCallRecord } from '../protocol/types.js';
 import { verdictPasses } from './critic-verdict.js';
-import { recordToolCall, type RoundContext } from './round-context.js';
+import { recordToolCall, shownLimit, type RoundContext } from './round-context.js';
 import { runStep } from './step-runner.js';
 import { criticBrief } from './transcript.js';
 import type { WorkerSession } from './worker-loop.js';
@@ -18,7 +18,7 @@ export interface Critique {
 export async function critique(ctx: RoundContext, session: WorkerSession, summary: string, diff: TaskDiff): Promise<Critique | null> {
   const messages = [
     { role: 'system' as const, content: ctx.config.prompts.critic.text },
-    { role: 'user' as const, content: criticBrief(ctx.prompt, session.subtask.instruction, summary, session.runs, diff, ctx.config.shownChars) },
+    { role: 'user' as const, content: criticBrief(ctx.prompt, session.subtask.instruction, summary, session.runs, diff, shownLimit(ctx)) },
   ];
   const step = await runStep(ctx, { role: 'critic', subtaskId: session.subtask.id, messages, meters: [ctx.taskMeter], pinned: 2 });
   if (step.kind !== 'action' || step.action.tool !== 'verdict') return null;

@@ -4,7 +4,7 @@ import type { OrchestratorAction, StopReason, SubtaskRecord, TaskDiff, ToolCallR
 import { critique, type Critique } from './critic-step.js';
 import { RepeatGuard } from './guards.js';
 import type { ChatTurn } from './ports.js';
-import { recordToolCall, type RoundContext } from './round-context.js';
+import { recordToolCall, shownLimit, type RoundContext } from './round-context.js';
 import { runStep } from './step-runner.js';
 import { runAttempts } from './subtask-attempts.js';
 import { critiqueMessage, otherAttemptsMessage, toolResultMessage, workerReportMessage } from './transcript.js';
@@ -54,7 +54,7 @@ export class OrchestratorLoop {
         ? { call: refused(action, `Not run: ${loop.detail}.`), end: { reason: loop.reason, detail: loop.detail, summary: null, stepId: step.stepId } }
         : await this.handle(action, step.stepId);
       recordToolCall(ctx, step.stepId, step.stepKey, handled.call);
-      this.messages.push({ role: 'tool', content: toolResultMessage(handled.call, ctx.config.shownChars * 2) });
+      this.messages.push({ role: 'tool', content: toolResultMessage(handled.call, shownLimit(ctx, 2)) });
       if (handled.end) {
         this.closePending('stopped', handled.end.reason);
         return handled.end;
@@ -127,7 +127,7 @@ export class OrchestratorLoop {
   private report(
     action: OrchestratorAction, outcome: WorkerOutcome, diff: TaskDiff, verdict: Critique | null, more: string, started: number,
   ): Handled {
-    const shown = this.ctx.config.shownChars;
+    const shown = shownLimit(this.ctx);
     if (outcome.kind === 'done') {
       let report = workerReportMessage(outcome, diff, shown);
       if (verdict) report += `\n\n${critiqueMessage(verdict.verdict, verdict.passes)}`;

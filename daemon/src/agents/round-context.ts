@@ -4,6 +4,7 @@ import type { AdapterRef, Role, ToolCallRecord } from '../protocol/types.js';
 import type { AgentConfig } from './agent-config.js';
 import type { BudgetMeter } from './guards.js';
 import type { ModelPort, TaskWorkspace, ToolExecutor, TrajectoryRecorder } from './ports.js';
+import type { TokenLimit } from './token-cut.js';
 
 export interface RoundContext {
   readonly taskId: string;
@@ -27,4 +28,9 @@ export interface RoundContext {
 export function recordToolCall(ctx: RoundContext, stepId: number, stepKey: string, call: ToolCallRecord): void {
   ctx.recorder.recordToolCall(stepId, call);
   ctx.emit({ type: 'tool.result', taskId: ctx.taskId, stepKey, call });
+}
+
+/** How much of a tool result, file or diff a role is shown: `share` times the config's tokens, counted by the model. */
+export function shownLimit(ctx: Pick<RoundContext, 'model' | 'config'>, share = 1): TokenLimit {
+  return { maxTokens: Math.floor(ctx.config.shownTokens * share), countTokens: (text) => ctx.model.countTokens(text) };
 }

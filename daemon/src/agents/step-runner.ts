@@ -8,7 +8,7 @@ import { parseAction } from './action-parser.js';
 import { fitContext } from './context-compaction.js';
 import type { BudgetMeter, GuardStop } from './guards.js';
 import type { ChatTurn, GenerateResult, StepInput } from './ports.js';
-import { recordToolCall, type RoundContext } from './round-context.js';
+import { recordToolCall, shownLimit, type RoundContext } from './round-context.js';
 import { toolResultMessage } from './transcript.js';
 
 export interface StepRequest {
@@ -90,7 +90,7 @@ export async function runStep(ctx: RoundContext, request: StepRequest): Promise<
 
   const call = { tool: parsed.tool ?? 'invalid_action', args: result.action, ok: false, result: parsed.error, durationMs: 0 };
   recordToolCall(ctx, stepId, stepKey, call);
-  messages.push({ role: 'tool', content: toolResultMessage(call, ctx.config.shownChars) });
+  messages.push({ role: 'tool', content: toolResultMessage(call, shownLimit(ctx)) });
   return { kind: 'invalid', stepId, stepKey, error: parsed.error };
 }
 

@@ -7,7 +7,7 @@ import { failureReason } from './failure-reason.js';
 import { BudgetMeter } from './guards.js';
 import { OrchestratorLoop, type RoundEnd } from './orchestrator-loop.js';
 import type { ModelPort, TaskWorkspace, ToolExecutor, TrajectoryRecorder } from './ports.js';
-import type { RoundContext } from './round-context.js';
+import { shownLimit, type RoundContext } from './round-context.js';
 import { orchestratorOpening } from './transcript.js';
 
 export interface TaskRunDeps {
@@ -88,7 +88,7 @@ export async function runRound(deps: TaskRunDeps, spec: TaskSpec, next: { round:
     // A new round starts from the rejected attempt, which the orchestrator is shown beside the reason.
     const previous = next.feedback === null ? null : await deps.workspace.diff(next.round);
     const opening = orchestratorOpening(
-      spec.prompt, next.feedback === null ? null : { feedback: next.feedback, round: next.round }, previous, config.shownChars,
+      spec.prompt, next.feedback === null ? null : { feedback: next.feedback, round: next.round }, previous, shownLimit({ model: deps.model, config }),
     );
     loop = new OrchestratorLoop(ctx, [
       { role: 'system', content: config.prompts.orchestrator.text },

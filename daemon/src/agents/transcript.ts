@@ -1,37 +1,31 @@
 // The words the roles see: how a task, a subtask, a tool result and a diff are written into messages.
 // Kept in one place beside the prompts, since changing them changes what the models learn from.
+// Long tool results, files and diffs keep their head and tail, cut by the model's own tokens (token-cut.ts):
+// the middle is what a reader can best do without.
 import type { CriticVerdict, StopReason, TaskDiff, ToolCallRecord } from '../protocol/types.js';
+import { cutToTokens, type TokenLimit } from './token-cut.js';
 
-/** Keeps the head and tail of a long text; the middle is what a reader can best do without. */
-export function middleCut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const note = `\n[… ${text.length - max} characters cut …]\n`;
-  const keep = Math.max(0, max - note.length);
-  const head = Math.ceil(keep / 2);
-  return text.slice(0, head) + note + text.slice(text.length - (keep - head));
-}
-
-export function toolResultMessage(call: ToolCallRecord, maxChars: number): string {
+export function toolResultMessage(call: ToolCallRecord, shown: TokenLimit): string {
   const status = call.ok ? 'ok' : 'error';
-  return `${call.tool} → ${status}\n${middleCut(call.result, maxChars)}`;
+  return `${call.tool} → ${status}\n${cutToTokens(call.result, shown)}`;
 }
 
-export function diffMessage(diff: TaskDiff, maxChars: number): string {
+export function diffMessage(diff: TaskDiff, shown: TokenLimit): string {
   if (diff.files.length === 0) return 'Diff: no changes in the worktree.';
   const added = diff.files.reduce((n, f) => n + f.additions, 0);
   const removed = diff.files.reduce((n, f) => n + f.deletions, 0);
   const files = diff.files.map((f) => `${f.status} ${f.path}`).join(', ');
-  return `Diff (${diff.files.length} files, +${added} -${removed}: ${files}):\n${middleCut(diff.unified, maxChars)}`;
+  return `Diff (${diff.files.length} files, +${added} -${removed}: ${files}):\n${cutToTokens(diff.unified, shown)}`;
 }
 
-export function orchestratorOpening(prompt: string, rejection: { feedback: string; round: number } | null, diff: TaskDiff | null, maxChars: number): string {
+export function orchestratorOpening(prompt: string, rejection: { feedback: string; round: number } | null, diff: TaskDiff | null, shown: TokenLimit): string {
   const parts = [`Task: ${prompt}`];
   if (rejection) {
     parts.push(
       `This is round ${rejection.round}. The human rejected the previous attempt because: ${rejection.feedback}`,
       'The worktree still holds the previous attempt. Change it so that the reason no longer applies.',
     );
-    if (diff) parts.push(diffMessage(diff, maxChars));
+    if (diff) parts.push(diffMessage(diff, shown));
   }
   return parts.join('\n\n');
 }
@@ -50,19 +44,19 @@ export type WorkerReport =
   | { kind: 'done'; summary: string }
   | { kind: 'stopped'; reason: StopReason; detail: string };
 
-export function workerReportMessage(report: WorkerReport, diff: TaskDiff, maxChars: number): string {
+export function workerReportMessage(report: WorkerReport, diff: TaskDiff, shown: TokenLimit): string {
   const head = report.kind === 'done'
     ? `The worker finished the subtask.\nSummary: ${report.summary || '(none)'}`
     : `The worker was stopped (${report.reason}): ${report.detail}.\nIts changes so far stay in the worktree. The subtask is closed; delegate a new one to continue, or finish or give up.`;
-  return `${head}\n\n${diffMessage(diff, maxChars)}`;
+  return `${head}\n\n${diffMessage(diff, shown)}`;
 }
 
 /** What the critic is shown: the subtask, what the worker says it did, the commands it ran, and the diff. */
-export function criticBrief(task: string, instruction: string, summary: string, runs: ToolCallRecord[], diff: TaskDiff, maxChars: number): string {
+export function criticBrief(task: string, instruction: string, summary: string, runs: ToolCallRecord[], diff: TaskDiff, shown: TokenLimit): string {
   const commands = runs.length === 0
     ? 'Commands run: none.'
-    : `Commands run:\n${runs.map((call) => toolResultMessage(call, Math.floor(maxChars / 4))).join('\n')}`;
-  return [`Task of the whole team: ${task}`, `Subtask: ${instruction}`, `Worker's summary: ${summary || '(none)'}`, commands, diffMessage(diff, maxChars)].join('\n\n');
+    : `Commands run:\n${runs.map((call) => toolResultMessage(call, { ...shown, maxTokens: Math.floor(shown.maxTokens / 4) })).join('\n')}`;
+  return [`Task of the whole team: ${task}`, `Subtask: ${instruction}`, `Worker's summary: ${summary || '(none)'}`, commands, diffMessage(diff, shown)].join('\n\n');
 }
 
 /** The critic's verdict as the orchestrator reads it, below the worker's report. */

@@ -3,7 +3,7 @@
 import type { SubtaskRecord, ToolCallRecord, WorkerAction } from '../protocol/types.js';
 import { BudgetMeter, ProgressGuard, RepeatGuard, type GuardStop } from './guards.js';
 import type { ChatTurn } from './ports.js';
-import { recordToolCall, type RoundContext } from './round-context.js';
+import { recordToolCall, shownLimit, type RoundContext } from './round-context.js';
 import { runStep } from './step-runner.js';
 import { WORKER_TOOL_TABLE, WORKER_TOOLS } from './tools/worker-tools.js';
 import { reviseMessage, toolResultMessage, workerBrief } from './transcript.js';
@@ -30,7 +30,7 @@ export async function startWorkerSession(ctx: RoundContext, subtask: SubtaskReco
   for (const path of subtask.files) {
     // Read through the tools, so a relevant file outside the worktree is refused like any other read.
     const call = await executeTool(ctx, { tool: 'read_file', args: { path } });
-    files.push({ path, text: toolResultMessage(call, ctx.config.shownChars) });
+    files.push({ path, text: toolResultMessage(call, shownLimit(ctx)) });
   }
   const system = ctx.config.prompts.worker.text;
   const brief = workerBrief(ctx.prompt, subtask.instruction, files);
@@ -82,7 +82,7 @@ export async function runWorker(ctx: RoundContext, session: WorkerSession): Prom
     const call = await executeTool(ctx, action);
     recordToolCall(ctx, step.stepId, step.stepKey, call);
     if (action.tool === 'run') session.runs.push(call);
-    session.messages.push({ role: 'tool', content: toolResultMessage(call, ctx.config.shownChars) });
+    session.messages.push({ role: 'tool', content: toolResultMessage(call, shownLimit(ctx)) });
     if (ctx.signal?.aborted) return { kind: 'stopped', stop: { reason: 'cancelled', scope: 'task', detail: 'the task was cancelled' } };
     const patchId = CHANGING_TOOLS.has(action.tool) ? (await ctx.workspace.diff(ctx.round)).patchId : null;
     const stop = session.progress.step(patchId);

@@ -53,7 +53,7 @@ describe('agents: context compaction', () => {
     const result = fitContext(turns, fit(1000));
     assert.ok(result.ok);
     assert.ok(historyTokens(turns, countTokens) <= 900);
-    assert.match(turns[3]!.content, /characters cut/);
+    assert.match(turns[3]!.content, /tokens cut/);
   });
 
   it('reports an overflow when the system prompt alone is too big', () => {

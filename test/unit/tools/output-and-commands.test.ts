@@ -39,3 +39,22 @@ describe('tools: command lines', () => {
     assert.equal(matchAllowlist('npm test; rm -rf /', allow), null);
   });
 });
+
+describe('tools: output caps on multi-byte text', () => {
+  const wellFormed = (text: string): boolean => Buffer.from(text, 'utf8').toString('utf8') === text;
+
+  it('never leaves half an emoji at either side of the cut', () => {
+    const text = '😀'.repeat(400);
+    for (let max = 40; max < 60; max++) assert.ok(wellFormed(cutMiddle(text, max)), `split at ${max}`);
+  });
+
+  it('keeps a stream of emoji whole in its head and tail, in order', () => {
+    for (const size of [3, 5, 7]) {
+      const out = new BoundedOutput(21);
+      for (let i = 0; i < 50; i++) out.push('😀🚀x'.repeat(size + (i % 3)));
+      const text = out.text();
+      assert.ok(wellFormed(text), text);
+      assert.match(text, /^(😀|🚀|x)+\n\[\.\.\. \d+ characters cut \.\.\.\]\n/);
+    }
+  });
+});

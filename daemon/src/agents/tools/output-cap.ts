@@ -3,12 +3,26 @@
 
 const marker = (cut: number): string => `\n[... ${cut} characters cut ...]\n`;
 
+/** A cut at `index` would split a surrogate pair (one emoji, say) and leave invalid UTF-16. */
+const splitsPair = (text: string, index: number): boolean => {
+  const code = text.charCodeAt(index);
+  return index > 0 && index < text.length && code >= 0xdc00 && code <= 0xdfff;
+};
+/** The first `count` code units, or one fewer when the last would be half a character. */
+const headOf = (text: string, count: number): string => text.slice(0, splitsPair(text, count) ? count - 1 : count);
+/** The last `count` code units, or one fewer when the first would be half a character. */
+const tailOf = (text: string, count: number): string => {
+  if (count <= 0) return '';
+  const start = Math.max(0, text.length - count);
+  return text.slice(splitsPair(text, start) ? start + 1 : start);
+};
+
 export function cutMiddle(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const keep = Math.max(0, maxChars - marker(text.length).length);
-  const head = Math.ceil(keep / 2);
-  const tail = keep - head;
-  return text.slice(0, head) + marker(text.length - keep) + text.slice(text.length - tail);
+  const head = headOf(text, Math.ceil(keep / 2));
+  const tail = tailOf(text, keep - Math.ceil(keep / 2));
+  return head + marker(text.length - head.length - tail.length) + tail;
 }
 
 /** Collects a process's output holding at most maxChars, however much it writes; the middle is dropped. */
@@ -22,12 +36,13 @@ export class BoundedOutput {
   push(chunk: string): void {
     this.total += chunk.length;
     const headRoom = Math.ceil(this.maxChars / 2) - this.head.length;
-    if (headRoom > 0) {
-      this.head += chunk.slice(0, headRoom);
-      chunk = chunk.slice(headRoom);
+    if (headRoom > 0 && this.tail === '') {
+      const taken = headOf(chunk, headRoom);
+      this.head += taken;
+      chunk = chunk.slice(taken.length);
     }
-    const tailMax = Math.floor(this.maxChars / 2);
-    this.tail = tailMax > 0 ? (this.tail + chunk).slice(-tailMax) : '';
+    // Once output went past the head, the head is closed even if a split character left it one short.
+    this.tail = tailOf(this.tail + chunk, Math.floor(this.maxChars / 2));
   }
 
   text(): string {
