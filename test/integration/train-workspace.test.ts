@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ExportOptions } from '../../daemon/src/protocol/types.js';
+import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
 import { splitOf } from '../../daemon/src/store/export/split.js';
+import { readExportRecords, UnusableExport } from '../../daemon/src/training/export-records.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { interopFile } from './helpers/llama-tiny.js';
 import { APPROVED_TEXT, recordFlywheelTasks, TASK_PROMPTS } from './support/flywheel-tasks.js';
@@ -85,6 +88,71 @@ describe('tandem train: the training workspace (llama-tiny)', function () {
       assert.match(row.rejected, /TODO\.md/);
       assert.notDeepEqual(row.chosen_ids, row.rejected_ids);
     }
+  });
+
+  it('--from-export: the same workspace data from a tandem-steps export folder, split as exported', async () => {
+    const exportDir = join(home.home, 'export-steps');
+    await exportDataset(home.paths.database, { format: 'tandem-steps', role: 'all', split: 0.75, out: join(exportDir, 'steps.jsonl') });
+    const out = join(home.home, 'ws-from-export');
+    // No --split: the export's own (0.75) is used, so eval later holds out the same tasks.
+    const run = await tandemTrain('--role', 'orchestrator', '--from-export', exportDir, '--out', out);
+    assert.equal(run.code, 0, run.stderr);
+    // The first test wrote ws-sft from the store with --split 0.75: the export gives the very same rows.
+    for (const split of ['train', 'validation']) {
+      assert.equal(readFileSync(join(out, 'data', `${split}.jsonl`), 'utf8'), readFileSync(join(home.home, 'ws-sft', 'data', `${split}.jsonl`), 'utf8'), split);
+    }
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.equal(config.data.trainFraction, 0.75);
+    assert.equal(config.data.fromExport, exportDir);
+  });
+
+  it('--from-export refuses what it cannot train on, naming the fix, and writes nothing', async () => {
+    const exportTo = async (name: string, options: Omit<ExportOptions, 'out'>) => {
+      const dir = join(home.home, name);
+      await exportDataset(home.paths.database, { ...options, out: join(dir, 'data.jsonl') });
+      return dir;
+    };
+    const refusal = (dir: string, split?: number, role: 'orchestrator' | 'worker' = 'orchestrator') => {
+      try {
+        readExportRecords(dir, role, split);
+      } catch (error) {
+        if (error instanceof UnusableExport) return error.message;
+        throw error;
+      }
+      return assert.fail(`${dir} was accepted`);
+    };
+    const make = /Make it with: tandem export --format tandem-steps --role orchestrator --split 0\.8 --out /;
+    const sft = await exportTo('export-sft', { format: 'trl-sft', role: 'orchestrator' });
+    assert.match(refusal(sft), /holds a trl-sft export; training needs the runtime's own text \(format tandem-steps\), which it lacks/);
+    assert.match(refusal(sft), make);
+    const worker = await exportTo('export-worker', { format: 'tandem-steps', role: 'worker', split: 0.75 });
+    assert.match(refusal(worker), /is an export of the worker, not the orchestrator: train --role worker, or export the orchestrator/);
+    assert.match(refusal(worker, 0.5, 'worker'), /was split at 0\.75 when it was exported; drop --split/);
+    const bare = join(home.home, 'not-an-export');
+    mkdirSync(bare);
+    assert.match(refusal(bare), /has no manifest\.json, so it is not a tandem export folder\. Make one with: tandem export --format tandem-steps/);
+
+    // A manifest from a newer Tandem, a file changed after export, an export with nothing of the role.
+    const steps = await exportTo('export-orchestrator', { format: 'tandem-steps', role: 'orchestrator' });
+    const manifestPath = join(steps, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    assert.equal(manifest.version, 1);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: 99 }));
+    assert.match(refusal(steps), /written by a newer Tandem \(manifest version 99; this one reads up to 1\)/);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: [] }));
+    assert.match(refusal(steps), /holds no orchestrator steps \(0 records in all\); record and review some tasks/);
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    // Every orchestrator step, whatever its label: 24 approved and the 4 rejected rounds' 12.
+    assert.equal(readExportRecords(steps, 'orchestrator', undefined).records.length, 36);
+    writeFileSync(join(steps, 'data.jsonl'), readFileSync(join(steps, 'data.jsonl'), 'utf8').replace('approved', 'rejected'));
+    assert.match(refusal(steps), /changed since it was exported/);
+
+    // Through the CLI: a usage error (exit 2), and no workspace.
+    const out = join(home.home, 'ws-refused');
+    const run = await tandemTrain('--role', 'orchestrator', '--from-export', sft, '--out', out);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /holds a trl-sft export/);
+    assert.ok(!existsSync(out), 'nothing written');
   });
 
   it('refuses clearly and writes nothing: empty store, wrong base, no usable Python', async () => {

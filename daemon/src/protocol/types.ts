@@ -193,8 +193,11 @@ export interface ApplyResult {
 
 export type SignalKind = 'merged' | 'reverted' | 'tests_passed' | 'tests_failed';
 
-export type ExportFormat = 'openai-sft' | 'trl-sft' | 'sharegpt' | 'trl-dpo' | 'openai-dpo' | 'trl-kto' | 'trl-grpo';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai-sft', 'trl-sft', 'sharegpt', 'trl-dpo', 'openai-dpo', 'trl-kto', 'trl-grpo'];
+/** `tandem-steps` is the runtime's own text (what `tandem train --from-export` reads); the others are other frameworks' formats. */
+export type ExportFormat = 'openai-sft' | 'trl-sft' | 'sharegpt' | 'trl-dpo' | 'openai-dpo' | 'trl-kto' | 'trl-grpo' | 'tandem-steps';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai-sft', 'trl-sft', 'sharegpt', 'trl-dpo', 'openai-dpo', 'trl-kto', 'trl-grpo', 'tandem-steps'];
+/** The manifest layout this Tandem writes; a reader refuses a newer one rather than misread it. */
+export const EXPORT_MANIFEST_VERSION = 1;
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -207,6 +210,8 @@ export interface ExportOptions {
 }
 
 export interface ExportManifest {
+  /** EXPORT_MANIFEST_VERSION of the Tandem that wrote it (absent: written before versions, read as 1). */
+  version?: number;
   format: ExportFormat;
   filters: Omit<ExportOptions, 'out'>;
   counts: Record<string, number>; // e.g. "train/worker/approved"
