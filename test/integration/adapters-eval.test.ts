@@ -161,4 +161,16 @@ describe('tandem eval and adapters promote (llama-tiny, real llama.cpp, real SQL
       delete home.env.TANDEM_EVAL_MIN_EXAMPLES;
     }
   });
+
+  it('reuses the split a version was evaluated with (train --run\'s) when eval or promote gets none', async () => {
+    // 0.95 holds out a smaller set of tasks than the default 0.9 (a task's side is a hash of its id).
+    const heldOutAtHalf = tasks.filter((id) => splitOf(id, 0.95) === 'validation').length;
+    assert.ok(heldOutAtHalf < tasks.length && heldOutAtHalf > 0, 'the case needs a split that holds out fewer tasks');
+    let run = await home.tandemJson<EvaluateResult>('eval', '--role', 'worker', '--adapter', '1', '--against', 'base', '--split', '0.95');
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual([run.json.split, run.json.candidate.split, run.json.candidate.nllExamples], [0.95, 0.95, heldOutAtHalf]);
+    run = await home.tandemJson<EvaluateResult>('eval', '--role', 'worker', '--adapter', '1', '--against', 'base');
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual([run.json.split, run.json.candidate.nllExamples, run.json.splitNote], [0.95, heldOutAtHalf, null], 'no --split: the recorded 0.95');
+  });
 });
