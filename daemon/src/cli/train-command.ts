@@ -75,13 +75,21 @@ export const trainCommand: CliCommand = {
       else console.log(`Train it here with tandem train ... --run, or on a GPU box: see ${join(summary.dir, 'README.md')}`);
       return 0;
     }
+    const progress = progressBars();
+    progress({ id: 'workspace', title: 'Training workspace written', done: summary.counts.train, total: summary.counts.train, unit: 'records', finished: true });
     let result: TrainResult;
+    // Ctrl-C, or the daemon cancelling a run it started, stops train.py; nothing is imported.
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    process.once('SIGINT', stop).once('SIGTERM', stop);
     try {
       const threads = str(values.threads) ? Number(values.threads) : undefined;
-      result = await runTraining({ python: python.python, workspace: summary.dir, onProgress: progressBars(), ...(threads ? { threads } : {}) });
+      result = await runTraining({ python: python.python, workspace: summary.dir, onProgress: progress, signal: abort.signal, ...(threads ? { threads } : {}) });
     } catch (error) {
       if (error instanceof TrainingFailed) return printFailure(json, `${error.message} (workspace kept: ${summary.dir})`);
       throw error;
+    } finally {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
     }
     if (!json) {
       console.log(`Trained ${result.steps} steps in ${result.train_seconds}s on ${result.device}: loss ${fmt(result.loss_first)} -> ${fmt(result.loss_last)}`);
@@ -93,6 +101,8 @@ export const trainCommand: CliCommand = {
       let imported: AdapterInfo;
       let evaluation: EvaluateResult;
       const importStarted = performance.now();
+      client.onProgress(progress);
+      progress({ id: 'import', title: 'Importing the adapter', done: 0, total: null });
       try {
         imported = await client.request(AdaptersImport, { role: plan.role, dir: result.adapter_dir });
       } catch (error) {

@@ -232,4 +232,6 @@ export interface ProgressEvent {
   total: number | null;
   unit?: 'bytes' | 'records' | 'steps';
   finished?: boolean;
+  /** Training's latest loss (id 'train'), when it reported one. */
+  loss?: number;
 }
