@@ -9,10 +9,17 @@ import type { ExportOptions } from '../../daemon/src/protocol/types.js';
 import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
 import { splitOf } from '../../daemon/src/store/export/split.js';
 import { readExportRecords, UnusableExport } from '../../daemon/src/training/export-records.js';
+import type { ResponseError } from 'vscode-jsonrpc';
+import { connectToDaemon } from '../../daemon/src/cli/daemon-client.js';
+import type { DaemonClient } from '../../daemon/src/client/daemon-client.js';
+import { ErrorCodes } from '../../daemon/src/protocol/errors.js';
+import { AdaptersList, Status } from '../../daemon/src/protocol/messages.js';
+import { TrainingRun, type TrainingRunParams } from '../../daemon/src/protocol/training.js';
+import type { ProgressEvent } from '../../daemon/src/protocol/types.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { interopFile } from './helpers/llama-tiny.js';
 import { APPROVED_TEXT, recordFlywheelTasks, TASK_PROMPTS } from './support/flywheel-tasks.js';
-import { buildOnce, makeTandemHome, type TandemHome } from './support/tandem-cli.js';
+import { buildOnce, makeTandemHome, startRealDaemon, type DaemonChild, type TandemHome } from './support/tandem-cli.js';
 
 const BASE_GGUF = interopFile('base.gguf');
 const BASE_HF = interopFile('hf');
@@ -188,5 +195,77 @@ describe('tandem train: the training workspace (llama-tiny)', function () {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /lacks the training packages: torch/);
     assert.ok(!existsSync(out));
+  });
+
+  describe('tandem/training/run through a real daemon', function () {
+    let daemon: DaemonChild | null = null;
+    let client: DaemonClient;
+    before(async function () {
+      home.env.TANDEM_MODEL = BASE_GGUF; // the daemon's base, which the training child uses too
+      daemon = await startRealDaemon(home);
+      const connected = await connectToDaemon({ paths: home.paths });
+      assert.ok(connected, 'connected to the daemon');
+      client = connected;
+    });
+    after(async () => {
+      client?.close();
+      if (daemon) {
+        daemon.child.kill('SIGTERM');
+        await daemon.exited;
+      }
+      delete home.env.TANDEM_MODEL;
+    });
+
+    const refusedWith = async (params: unknown, code: number, pattern: RegExp) => {
+      const error = await client.request(TrainingRun, params as TrainingRunParams).then(() => assert.fail('accepted'), (e: ResponseError<unknown>) => e);
+      assert.equal(error.code, code, error.message);
+      assert.match(error.message, pattern);
+    };
+    const orchestratorVersions = async () => (await client.request(AdaptersList, { role: 'orchestrator' })).map((a) => a.version);
+
+    it('checks its params, and answers the CLI\'s refusals as errors a user can act on', async () => {
+      await refusedWith({ role: 'nobody', base: BASE_HF }, -32602, /"role" must be one of orchestrator, worker, critic/);
+      await refusedWith({ role: 'worker', base: BASE_HF, method: 'ppo' }, -32602, /"method" must be one of sft, dpo, kto/);
+      const wrongBase = join(home.home, 'wrong-hf-daemon');
+      mkdirSync(wrongBase);
+      writeFileSync(join(wrongBase, 'config.json'), JSON.stringify({ vocab_size: 514, hidden_size: 32, num_hidden_layers: 2 }));
+      await refusedWith({ role: 'orchestrator', base: wrongBase }, -32602, /does not match the GGUF \(hidden_size: Hugging Face 32, GGUF 64\)/);
+      const empty = join(home.home, 'export-empty-daemon');
+      await exportDataset(home.paths.database, { format: 'tandem-steps', role: 'worker', out: join(empty, 'data.jsonl') });
+      await refusedWith({ role: 'orchestrator', base: BASE_HF, fromExport: empty }, -32602, /is an export of the worker, not the orchestrator/);
+      assert.deepEqual(await orchestratorVersions(), [], 'nothing registered');
+    });
+
+    it('streams training progress (step, total, loss), and a cancel stops the run before anything is imported', async function () {
+      const python = process.env.TANDEM_PYTHON;
+      if (!python) {
+        if (process.env.CI) throw new Error('CI must provide the training Python: .ci/run exports TANDEM_PYTHON.');
+        console.warn('\n  !!! SKIPPED: training through the daemon needs the training Python (TANDEM_PYTHON; see tandem train --setup).\n');
+        return this.skip();
+      }
+      const events: ProgressEvent[] = [];
+      const abort = new AbortController();
+      const stop = client.onProgress((event) => {
+        events.push(event);
+        if (event.id === 'train' && event.done >= 1) abort.abort(); // cancel once training really runs
+      });
+      try {
+        const error = await client.request(TrainingRun, { role: 'orchestrator', base: BASE_HF, steps: 500, split: 0.75 }, abort.signal)
+          .then(() => assert.fail('a cancelled run finished'), (e: ResponseError<unknown>) => e);
+        assert.equal(error.code, ErrorCodes.Cancelled, error.message);
+        assert.match(error.message, /Training was cancelled; nothing was imported/);
+      } finally {
+        stop();
+      }
+      assert.ok(events.some((e) => e.id === 'workspace' && e.finished), 'the workspace is announced');
+      const steps = events.filter((e) => e.id === 'train' && e.done >= 1);
+      assert.ok(steps.length >= 1, JSON.stringify(events));
+      assert.equal(steps[0]!.total, 500);
+      assert.equal(typeof steps[0]!.loss, 'number');
+      assert.ok(!events.some((e) => e.id === 'import'), 'cancelled before the import');
+      assert.deepEqual(await orchestratorVersions(), [], 'nothing registered');
+      // The daemon kept answering, and no train.py is left behind in its process group.
+      assert.equal((await client.request(Status)).pid, daemon!.pid);
+    });
   });
 });
