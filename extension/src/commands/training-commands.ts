@@ -21,11 +21,15 @@ export async function trainAdapter(ctx: TandemContext, args?: Partial<TrainingRu
     TRAINING_METHODS.map((m) => ({ label: m, description: METHOD_HELP[m] })), { title: 'Tandem: training method' }))?.label as TrainingMethod | undefined;
   if (!method) return undefined;
   const params: TrainingRunParams = { ...args, role, base, method };
+  let cancelled = false;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Tandem: training the ${role} adapter (${method})`, cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
-      const cancel = token.onCancellationRequested(() => abort.abort());
+      const cancel = token.onCancellationRequested(() => {
+        cancelled = true;
+        abort.abort();
+      });
       let reported = 0;
       const stop = ctx.client().onProgress((event: ProgressEvent) => {
         if (!PHASES.has(event.id)) return;
@@ -38,11 +42,18 @@ export async function trainAdapter(ctx: TandemContext, args?: Partial<TrainingRu
       });
       try {
         return await ctx.client().request(TrainingRun, params, abort.signal);
+      } catch (error) {
+        if (cancelled) return undefined; // the user's own cancel is not an error to show
+        throw error;
       } finally {
         stop();
         cancel.dispose();
       }
     });
+  if (!result) {
+    void vscode.window.showInformationMessage('Tandem: training cancelled; nothing was imported.');
+    return undefined;
+  }
   const { imported, evaluation } = result;
   const verdict = `${role} v${imported.version} trained and imported (not active). Promotion gate: ${evaluation.decision.allowed ? 'would promote' : 'would not promote'}: ${evaluation.decision.reason}.`;
   if (args?.role) {
