@@ -23,6 +23,7 @@ import { findSandbox, NO_SANDBOX_ADVICE, sandboxStatus, UNSANDBOXED_ENV } from '
 import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
 import { SettingsService } from './services/settings-service.js';
+import { TrainingService } from './services/training-service.js';
 import { notFound, TaskService } from './services/task-service.js';
 import { TANDEM_VERSION } from './version.js';
 
@@ -67,6 +68,8 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   });
   const evaluations = new EvaluationService({ databasePath: paths.database, adapters, env, runtime: async () => (await engine()).models.runtime });
   const patterns = new PatternService({ databasePath: paths.database, runtime: async () => (await engine()).models.runtime });
+  // The CLI bundle this daemon runs from (`node dist/daemon/cli.js daemon`) also trains: see training-service.ts.
+  const training = new TrainingService({ cliPath: env.TANDEM_CLI ?? process.argv[1]!, env });
   if (!inProcess) await engine();
   /** The live tasks, when the engine runs; before it does, no task of this process can be live. */
   const liveTasks = async () => (engine.made() ? (await engine()).tasks : null);
@@ -115,6 +118,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     patternsList: (p, ctx) => patterns.list(p, ctx.progress),
     patternsExport: (p, ctx) => withAbort(ctx.token, (signal) => patterns.export(p, ctx.progress, signal)),
     daemonSettings: (p) => gate.run(async () => settings.apply(p, await loadedModel())),
+    trainingRun: (p, ctx) => training.run(p, ctx.progress, ctx.token),
     async markInterruptedTasks() {
       const interrupted = markInterruptedTasks(store());
       const work = await recoverInterruptedWork({ store: store(), recorder: recorder(), worktreesDir: paths.worktrees });
@@ -127,6 +131,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     // In this order: no new work and the requests under way done, then the rounds' steps written,
     // and only then the model and the store closed.
     async shutdown() {
+      training.dispose();
       await gate.close();
       await data.dispose();
       if (engine.made()) {

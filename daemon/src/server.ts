@@ -6,6 +6,7 @@ import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
 import { ReviewDropHunk, ReviewHunks } from './protocol/review-hunks.js';
 import { PatternsExport, PatternsList } from './protocol/failure-patterns.js';
+import { TrainingRun } from './protocol/training.js';
 import {
   AdaptersChangedNotification, AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote,
 } from './protocol/adapter-evaluation.js';
@@ -46,6 +47,7 @@ export const serviceRequests = {
   daemonSettings: DaemonSettings,
   patternsList: PatternsList,
   patternsExport: PatternsExport,
+  trainingRun: TrainingRun,
 } as const;
 
 /** What a handler knows about the request it answers. */

@@ -12,6 +12,7 @@ import { readGgufFile } from '../../daemon/src/runtime/gguf-reader.js';
 import { gguf, writeGgufFile } from '../../daemon/src/runtime/gguf-writer.js';
 import { AdapterService } from '../../daemon/src/services/adapter-service.js';
 import { heldOutExamples } from '../../daemon/src/store/export/held-out-examples.js';
+import { EvaluationRecords } from '../../daemon/src/services/evaluation-records.js';
 import { splitOf } from '../../daemon/src/store/export/split.js';
 import { TrajectoryStoreBuilder } from '../support/trajectory-store-builder.js';
 import { interopFile, readExpected } from './helpers/llama-tiny.js';
@@ -160,5 +161,16 @@ describe('tandem eval and adapters promote (llama-tiny, real llama.cpp, real SQL
     } finally {
       delete home.env.TANDEM_EVAL_MIN_EXAMPLES;
     }
+  });
+
+  it('reuses the split a version was evaluated with (train --run\'s) when eval or promote gets none', async () => {
+    // 0.95 holds out a smaller set of tasks than the default 0.9 (a task's side is a hash of its id).
+    const heldOutAt95 = tasks.filter((id) => splitOf(id, 0.95) === 'validation').length;
+    assert.ok(heldOutAt95 < tasks.length && heldOutAt95 > 0, 'the case needs a split that holds out fewer tasks');
+    // As train --run leaves it: v1's newest evaluation was on the split it trained with.
+    new EvaluationRecords(home.paths.adapters).saveEvaluation({ ...goodResult.candidate, split: 0.95, heldOut: 'as-trained', evaluatedAt: new Date().toISOString() });
+    const run = await home.tandemJson<EvaluateResult>('eval', '--role', 'worker', '--adapter', '1', '--against', 'base');
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual([run.json.split, run.json.candidate.split, run.json.candidate.nllExamples, run.json.splitNote], [0.95, 0.95, heldOutAt95, null], 'no --split: the recorded 0.95');
   });
 });

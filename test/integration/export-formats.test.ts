@@ -12,6 +12,7 @@ import { ExportInputError } from '../../daemon/src/store/export/export-options.j
 import { toolDefinitions } from '../../daemon/src/store/export/tool-definitions.js';
 import { openaiDpoSchema, openaiSftSchema } from '../support/dataset-schemas/openai.js';
 import { sharegptSchema } from '../support/dataset-schemas/sharegpt.js';
+import { tandemStepsSchema } from '../support/dataset-schemas/tandem.js';
 import { trlDpoSchema, trlGrpoSchema, trlKtoSchema, trlSftSchema } from '../support/dataset-schemas/trl.js';
 import { buildCorpus, DAY, PLANTED_SECRETS, REPO_LIB, START, type CorpusTask } from '../support/export-corpus.js';
 
@@ -27,6 +28,7 @@ const schemas: Record<ExportFormat, ValidateFunction> = {
   'openai-dpo': ajv.compile(openaiDpoSchema),
   'trl-kto': ajv.compile(trlKtoSchema),
   'trl-grpo': ajv.compile(trlGrpoSchema),
+  'tandem-steps': ajv.compile(tandemStepsSchema),
 };
 
 function readRecords(dir: string, manifest: DatasetManifest): { split: string; record: Json }[] {
@@ -200,6 +202,14 @@ function checkStructure(format: ExportFormat, record: Json): void {
     case 'trl-kto':
       checkMessages([...record.prompt, ...record.completion], false);
       assert.equal(record.label, ['approved', 'merged'].includes(record.metadata.label));
+      break;
+    case 'tandem-steps':
+      // The step as the runtime saw it: its unit's provenance names it, and its output is the action's JSON text.
+      assert.ok(record.metadata.step_ids.includes(record.step_id));
+      assert.equal(record.label, record.metadata.label);
+      assert.equal(record.role, record.metadata.role);
+      assert.equal(record.messages[0].role, 'system');
+      assert.equal(typeof JSON.parse(record.output), 'object');
       break;
   }
 }

@@ -5,11 +5,21 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ExportOptions } from '../../daemon/src/protocol/types.js';
+import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
 import { splitOf } from '../../daemon/src/store/export/split.js';
+import { readExportRecords, UnusableExport } from '../../daemon/src/training/export-records.js';
+import type { ResponseError } from 'vscode-jsonrpc';
+import { connectToDaemon } from '../../daemon/src/cli/daemon-client.js';
+import type { DaemonClient } from '../../daemon/src/client/daemon-client.js';
+import { ErrorCodes } from '../../daemon/src/protocol/errors.js';
+import { AdaptersList, Status } from '../../daemon/src/protocol/messages.js';
+import { TrainingRun, type TrainingRunParams } from '../../daemon/src/protocol/training.js';
+import type { ProgressEvent } from '../../daemon/src/protocol/types.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { interopFile } from './helpers/llama-tiny.js';
 import { APPROVED_TEXT, recordFlywheelTasks, TASK_PROMPTS } from './support/flywheel-tasks.js';
-import { buildOnce, makeTandemHome, type TandemHome } from './support/tandem-cli.js';
+import { buildOnce, makeTandemHome, startRealDaemon, type DaemonChild, type TandemHome } from './support/tandem-cli.js';
 
 const BASE_GGUF = interopFile('base.gguf');
 const BASE_HF = interopFile('hf');
@@ -87,6 +97,71 @@ describe('tandem train: the training workspace (llama-tiny)', function () {
     }
   });
 
+  it('--from-export: the same workspace data from a tandem-steps export folder, split as exported', async () => {
+    const exportDir = join(home.home, 'export-steps');
+    await exportDataset(home.paths.database, { format: 'tandem-steps', role: 'all', split: 0.75, out: join(exportDir, 'steps.jsonl') });
+    const out = join(home.home, 'ws-from-export');
+    // No --split: the export's own (0.75) is used, so eval later holds out the same tasks.
+    const run = await tandemTrain('--role', 'orchestrator', '--from-export', exportDir, '--out', out);
+    assert.equal(run.code, 0, run.stderr);
+    // The first test wrote ws-sft from the store with --split 0.75: the export gives the very same rows.
+    for (const split of ['train', 'validation']) {
+      assert.equal(readFileSync(join(out, 'data', `${split}.jsonl`), 'utf8'), readFileSync(join(home.home, 'ws-sft', 'data', `${split}.jsonl`), 'utf8'), split);
+    }
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.equal(config.data.trainFraction, 0.75);
+    assert.equal(config.data.fromExport, exportDir);
+  });
+
+  it('--from-export refuses what it cannot train on, naming the fix, and writes nothing', async () => {
+    const exportTo = async (name: string, options: Omit<ExportOptions, 'out'>) => {
+      const dir = join(home.home, name);
+      await exportDataset(home.paths.database, { ...options, out: join(dir, 'data.jsonl') });
+      return dir;
+    };
+    const refusal = (dir: string, split?: number, role: 'orchestrator' | 'worker' = 'orchestrator') => {
+      try {
+        readExportRecords(dir, role, split);
+      } catch (error) {
+        if (error instanceof UnusableExport) return error.message;
+        throw error;
+      }
+      return assert.fail(`${dir} was accepted`);
+    };
+    const make = /Make it with: tandem export --format tandem-steps --role orchestrator --split 0\.8 --out /;
+    const sft = await exportTo('export-sft', { format: 'trl-sft', role: 'orchestrator' });
+    assert.match(refusal(sft), /holds a trl-sft export; training needs the runtime's own text \(format tandem-steps\), which it lacks/);
+    assert.match(refusal(sft), make);
+    const worker = await exportTo('export-worker', { format: 'tandem-steps', role: 'worker', split: 0.75 });
+    assert.match(refusal(worker), /is an export of the worker, not the orchestrator: train --role worker, or export the orchestrator/);
+    assert.match(refusal(worker, 0.5, 'worker'), /was split at 0\.75 when it was exported; drop --split/);
+    const bare = join(home.home, 'not-an-export');
+    mkdirSync(bare);
+    assert.match(refusal(bare), /has no manifest\.json, so it is not a tandem export folder\. Make one with: tandem export --format tandem-steps/);
+
+    // A manifest from a newer Tandem, a file changed after export, an export with nothing of the role.
+    const steps = await exportTo('export-orchestrator', { format: 'tandem-steps', role: 'orchestrator' });
+    const manifestPath = join(steps, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    assert.equal(manifest.version, 1);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: 99 }));
+    assert.match(refusal(steps), /written by a newer Tandem \(manifest version 99; this one reads up to 1\)/);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: [] }));
+    assert.match(refusal(steps), /holds no orchestrator steps \(0 records in all\); record and review some tasks/);
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    // Every orchestrator step, whatever its label: 24 approved and the 4 rejected rounds' 12.
+    assert.equal(readExportRecords(steps, 'orchestrator', undefined).records.length, 36);
+    writeFileSync(join(steps, 'data.jsonl'), readFileSync(join(steps, 'data.jsonl'), 'utf8').replace('approved', 'rejected'));
+    assert.match(refusal(steps), /changed since it was exported/);
+
+    // Through the CLI: a usage error (exit 2), and no workspace.
+    const out = join(home.home, 'ws-refused');
+    const run = await tandemTrain('--role', 'orchestrator', '--from-export', sft, '--out', out);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /holds a trl-sft export/);
+    assert.ok(!existsSync(out), 'nothing written');
+  });
+
   it('refuses clearly and writes nothing: empty store, wrong base, no usable Python', async () => {
     const empty = makeTandemHome();
     try {
@@ -120,5 +195,77 @@ describe('tandem train: the training workspace (llama-tiny)', function () {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /lacks the training packages: torch/);
     assert.ok(!existsSync(out));
+  });
+
+  describe('tandem/training/run through a real daemon', function () {
+    let daemon: DaemonChild | null = null;
+    let client: DaemonClient;
+    before(async function () {
+      home.env.TANDEM_MODEL = BASE_GGUF; // the daemon's base, which the training child uses too
+      daemon = await startRealDaemon(home);
+      const connected = await connectToDaemon({ paths: home.paths });
+      assert.ok(connected, 'connected to the daemon');
+      client = connected;
+    });
+    after(async () => {
+      client?.close();
+      if (daemon) {
+        daemon.child.kill('SIGTERM');
+        await daemon.exited;
+      }
+      delete home.env.TANDEM_MODEL;
+    });
+
+    const refusedWith = async (params: unknown, code: number, pattern: RegExp) => {
+      const error = await client.request(TrainingRun, params as TrainingRunParams).then(() => assert.fail('accepted'), (e: ResponseError<unknown>) => e);
+      assert.equal(error.code, code, error.message);
+      assert.match(error.message, pattern);
+    };
+    const orchestratorVersions = async () => (await client.request(AdaptersList, { role: 'orchestrator' })).map((a) => a.version);
+
+    it('checks its params, and answers the CLI\'s refusals as errors a user can act on', async () => {
+      await refusedWith({ role: 'nobody', base: BASE_HF }, -32602, /"role" must be one of orchestrator, worker, critic/);
+      await refusedWith({ role: 'worker', base: BASE_HF, method: 'ppo' }, -32602, /"method" must be one of sft, dpo, kto/);
+      const wrongBase = join(home.home, 'wrong-hf-daemon');
+      mkdirSync(wrongBase);
+      writeFileSync(join(wrongBase, 'config.json'), JSON.stringify({ vocab_size: 514, hidden_size: 32, num_hidden_layers: 2 }));
+      await refusedWith({ role: 'orchestrator', base: wrongBase }, -32602, /does not match the GGUF \(hidden_size: Hugging Face 32, GGUF 64\)/);
+      const empty = join(home.home, 'export-empty-daemon');
+      await exportDataset(home.paths.database, { format: 'tandem-steps', role: 'worker', out: join(empty, 'data.jsonl') });
+      await refusedWith({ role: 'orchestrator', base: BASE_HF, fromExport: empty }, -32602, /is an export of the worker, not the orchestrator/);
+      assert.deepEqual(await orchestratorVersions(), [], 'nothing registered');
+    });
+
+    it('streams training progress (step, total, loss), and a cancel stops the run before anything is imported', async function () {
+      const python = process.env.TANDEM_PYTHON;
+      if (!python) {
+        if (process.env.CI) throw new Error('CI must provide the training Python: .ci/run exports TANDEM_PYTHON.');
+        console.warn('\n  !!! SKIPPED: training through the daemon needs the training Python (TANDEM_PYTHON; see tandem train --setup).\n');
+        return this.skip();
+      }
+      const events: ProgressEvent[] = [];
+      const abort = new AbortController();
+      const stop = client.onProgress((event) => {
+        events.push(event);
+        if (event.id === 'train' && event.done >= 1) abort.abort(); // cancel once training really runs
+      });
+      try {
+        const error = await client.request(TrainingRun, { role: 'orchestrator', base: BASE_HF, steps: 500, split: 0.75 }, abort.signal)
+          .then(() => assert.fail('a cancelled run finished'), (e: ResponseError<unknown>) => e);
+        assert.equal(error.code, ErrorCodes.Cancelled, error.message);
+        assert.match(error.message, /Training was cancelled; nothing was imported/);
+      } finally {
+        stop();
+      }
+      assert.ok(events.some((e) => e.id === 'workspace' && e.finished), 'the workspace is announced');
+      const steps = events.filter((e) => e.id === 'train' && e.done >= 1);
+      assert.ok(steps.length >= 1, JSON.stringify(events));
+      assert.equal(steps[0]!.total, 500);
+      assert.equal(typeof steps[0]!.loss, 'number');
+      assert.ok(!events.some((e) => e.id === 'import'), 'cancelled before the import');
+      assert.deepEqual(await orchestratorVersions(), [], 'nothing registered');
+      // The daemon kept answering, and no train.py is left behind in its process group.
+      assert.equal((await client.request(Status)).pid, daemon!.pid);
+    });
   });
 });

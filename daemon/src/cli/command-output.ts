@@ -30,8 +30,15 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-/** Draws each stream of progress events (one bar per event id) on stderr when it is a terminal. */
+/** Marks a progress event written as a line for a parent process (the daemon running `tandem train`). */
+export const PROGRESS_LINE = 'TANDEM_PROGRESS_EVENT';
+
+/**
+ * Draws each stream of progress events (one bar per event id) on stderr when it is a terminal; with
+ * TANDEM_PROGRESS_LINES=1, writes each event as one JSON line there instead, for the process that started this one.
+ */
 export function progressBars(): (event: ProgressEvent) => void {
+  if (process.env.TANDEM_PROGRESS_LINES === '1') return (event) => process.stderr.write(`${PROGRESS_LINE} ${JSON.stringify(event)}\n`);
   const bars = new Map<string, ProgressBar>();
   return (event) => {
     let bar = bars.get(event.id);

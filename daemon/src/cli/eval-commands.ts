@@ -38,7 +38,7 @@ export function formatEvaluations(rows: AdapterEvaluation[]): string {
 
 const evaluate: CliCommand = {
   name: 'eval',
-  usage: 'eval --role R [--adapter V] [--against W|base] [--split 0.9] [--json]',
+  usage: 'eval --role R [--adapter V] [--against W|base] [--split F (default: the split it was last evaluated with, else 0.9)] [--json]',
   summary: 'Score an adapter version against another (default: the newest against the active) on held-out recorded work',
   options: { role: { type: 'string' }, adapter: { type: 'string' }, against: { type: 'string' }, split: { type: 'string' } },
   async run({ values }) {
@@ -59,7 +59,7 @@ const evaluate: CliCommand = {
       client.onProgress(progressBars());
       try {
         const result = await client.request(AdaptersEvaluate, params);
-        printResult(json, result, () => `${formatEvaluations([result.candidate, result.against])}\n${result.decision.allowed ? 'promotable' : 'not promotable'}: ${result.decision.reason}`);
+        printResult(json, result, () => `${formatEvaluations([result.candidate, result.against])}\n${result.decision.allowed ? 'promotable' : 'not promotable'}: ${result.decision.reason}${splitLine(result.splitNote)}`);
         return 0;
       } catch (error) {
         return printRefusal(json, error);
@@ -70,7 +70,7 @@ const evaluate: CliCommand = {
 
 const promote: CliCommand = {
   name: 'adapters promote',
-  usage: 'adapters promote --role R <version|base> [--force] [--split 0.9] [--json]',
+  usage: 'adapters promote --role R <version|base> [--force] [--split F (default: the split it was evaluated with)] [--json]',
   summary: "Make a version the role's adapter if, on held-out work, it is not worse than the active one (--force overrides, and is recorded)",
   options: { role: { type: 'string' }, force: { type: 'boolean' }, split: { type: 'string' } },
   async run({ values, positionals }) {
@@ -85,7 +85,7 @@ const promote: CliCommand = {
       client.onProgress(progressBars());
       try {
         const result = await client.request(AdaptersPromote, { role: role as Role, version, force: values.force === true, ...(split === undefined ? {} : { split }) });
-        printResult(json, result, () => `${role} now uses ${version === null ? 'the base model' : `v${version}`}${result.forced ? ' (forced past the gate)' : ''}: ${result.decision.reason}`);
+        printResult(json, result, () => `${role} now uses ${version === null ? 'the base model' : `v${version}`}${result.forced ? ' (forced past the gate)' : ''}: ${result.decision.reason}${splitLine(result.splitNote)}`);
         return 0;
       } catch (error) {
         return printRefusal(json, error);
@@ -93,5 +93,7 @@ const promote: CliCommand = {
     });
   },
 };
+
+const splitLine = (note: string | null) => (note ? `\nNote: ${note}` : '');
 
 export const evalCommands: CliCommand[] = [evaluate, promote];

@@ -7,6 +7,7 @@ import { AdaptersEvaluate, AdaptersImport, type EvaluateResult } from '../protoc
 import { ROLES, type AdapterInfo, type Role } from '../protocol/types.js';
 import { chooseBaseModel } from '../services/base-model.js';
 import { ggufFacts, hfBaseMismatch } from '../training/base-match.js';
+import { readExportRecords, UnusableExport, type ExportRecords } from '../training/export-records.js';
 import { probePython, resolvePython, setupVenv } from '../training/python-env.js';
 import { StepRenderer } from '../training/step-render.js';
 import { readStepRecords } from '../training/step-records.js';
@@ -16,7 +17,7 @@ import type { CliCommand } from './command.js';
 import { printFailure, printRefusal, progressBars } from './command-output.js';
 import { withTandemClient } from './tandem-client.js';
 
-const usage = 'train --role <orchestrator|worker> --base HF_MODEL [--method sft|dpo|kto] [--out DIR] [--gguf FILE] [--split 0.8] [--min-signal approved|merged] [--steps N] [--lr X] [--rank R] [--alpha A] [--batch N] [--run] [--python PATH] [--threads N] | train --setup [--python PATH] [--index-url URL]';
+const usage = 'train --role <orchestrator|worker> --base HF_MODEL [--method sft|dpo|kto] [--from-export DIR] [--out DIR] [--gguf FILE] [--split 0.8] [--min-signal approved|merged] [--steps N] [--lr X] [--rank R] [--alpha A] [--batch N] [--run] [--python PATH] [--threads N] | train --setup [--python PATH] [--index-url URL]';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -28,13 +29,24 @@ export const trainCommand: CliCommand = {
     role: { type: 'string' }, base: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' }, gguf: { type: 'string' },
     split: { type: 'string' }, 'min-signal': { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' },
     rank: { type: 'string' }, alpha: { type: 'string' }, batch: { type: 'string' }, run: { type: 'boolean' }, python: { type: 'string' },
-    threads: { type: 'string' }, setup: { type: 'boolean' }, 'index-url': { type: 'string' },
+    threads: { type: 'string' }, setup: { type: 'boolean' }, 'from-export': { type: 'string' }, 'index-url': { type: 'string' },
   },
   async run({ values }) {
     const json = values.json === true;
     if (values.setup) return setup(values, json);
     const plan = await planFrom(values);
     if (typeof plan === 'string') return printFailure(json, `${plan}\nUsage: tandem ${usage}`, 2);
+    // From an export folder the user made: checked (and its split adopted) before anything is written.
+    let exported: ExportRecords | null = null;
+    if (plan.fromExport) {
+      try {
+        exported = readExportRecords(plan.fromExport, plan.role, str(values.split) === undefined ? undefined : plan.trainFraction);
+      } catch (error) {
+        if (error instanceof UnusableExport) return printFailure(json, error.message, 2);
+        throw error;
+      }
+      plan.trainFraction = exported.trainFraction;
+    }
     // The Python is checked before anything is written, so a --run that cannot train leaves no workspace.
     const python = values.run ? resolvePython(str(values.python)) : null;
     if (values.run && !python) {
@@ -47,7 +59,7 @@ export const trainCommand: CliCommand = {
     let summary: WorkspaceSummary;
     const renderer = await StepRenderer.open(plan.gguf.path);
     try {
-      const records = readStepRecords(tandemPaths().database, { role: plan.role, trainFraction: plan.trainFraction });
+      const records = exported?.records ?? readStepRecords(tandemPaths().database, { role: plan.role, trainFraction: plan.trainFraction });
       summary = writeTrainingWorkspace(plan, records, renderer);
     } catch (error) {
       return printFailure(json, (error as Error).message);
@@ -63,13 +75,21 @@ export const trainCommand: CliCommand = {
       else console.log(`Train it here with tandem train ... --run, or on a GPU box: see ${join(summary.dir, 'README.md')}`);
       return 0;
     }
+    const progress = progressBars();
+    progress({ id: 'workspace', title: 'Training workspace written', done: summary.counts.train, total: summary.counts.train, unit: 'records', finished: true });
     let result: TrainResult;
+    // Ctrl-C, or the daemon cancelling a run it started, stops train.py; nothing is imported.
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    process.once('SIGINT', stop).once('SIGTERM', stop);
     try {
       const threads = str(values.threads) ? Number(values.threads) : undefined;
-      result = await runTraining({ python: python.python, workspace: summary.dir, onProgress: progressBars(), ...(threads ? { threads } : {}) });
+      result = await runTraining({ python: python.python, workspace: summary.dir, onProgress: progress, signal: abort.signal, ...(threads ? { threads } : {}) });
     } catch (error) {
       if (error instanceof TrainingFailed) return printFailure(json, `${error.message} (workspace kept: ${summary.dir})`);
       throw error;
+    } finally {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
     }
     if (!json) {
       console.log(`Trained ${result.steps} steps in ${result.train_seconds}s on ${result.device}: loss ${fmt(result.loss_first)} -> ${fmt(result.loss_last)}`);
@@ -81,6 +101,8 @@ export const trainCommand: CliCommand = {
       let imported: AdapterInfo;
       let evaluation: EvaluateResult;
       const importStarted = performance.now();
+      client.onProgress(progress);
+      progress({ id: 'import', title: 'Importing the adapter', done: 0, total: null });
       try {
         imported = await client.request(AdaptersImport, { role: plan.role, dir: result.adapter_dir });
       } catch (error) {
@@ -162,9 +184,10 @@ async function planFrom(values: Values): Promise<WorkspacePlan | string> {
   const baseRef = base.startsWith('.') || base.startsWith('/') ? resolve(base) : base;
   const mismatch = hfBaseMismatch(baseRef, facts);
   if (mismatch) return mismatch;
+  const fromExport = str(values['from-export']);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   return {
-    role: role as Role, method, base: baseRef, minSignal, trainFraction: numbers.split!,
+    role: role as Role, method, base: baseRef, minSignal, trainFraction: numbers.split!, ...(fromExport ? { fromExport: resolve(fromExport) } : {}),
     gguf: { path: ggufPath, facts },
     out: resolve(str(values.out) ?? join(paths.home, 'training', `${role}-${method}-${stamp}`)),
     lora: { r: numbers.rank!, alpha: numbers.alpha!, dropout: 0, target_modules: LORA_TARGETS },

@@ -20,7 +20,7 @@ export interface EvaluateParams {
   version?: number | null;
   /** Default: the role's active version (or the base model). */
   against?: number | null;
-  /** The export's train fraction; the held-out side is its validation side. Default 0.9. */
+  /** The export's train fraction; the held-out side is its validation side. Default: the split of the candidate's last evaluation (train --run's), else 0.9. */
   split?: number;
 }
 
@@ -31,6 +31,8 @@ export interface AdapterEvaluation {
   sha256: string | null;
   /** Identifies the held-out examples scored, so two evaluations are compared only on the same ones. */
   heldOut: string;
+  /** The train fraction the held-out side was cut with (absent in evaluations stored before it was recorded). */
+  split?: number;
   /** Mean negative log-likelihood per token of approved actions given their context (lower is better). */
   nllPerToken: number | null;
   nllExamples: number;
@@ -53,6 +55,9 @@ export interface EvaluateResult {
   candidate: AdapterEvaluation;
   against: AdapterEvaluation;
   decision: GateDecision;
+  /** The train fraction used, and why it differs from the candidate's last evaluation's when it does. */
+  split: number;
+  splitNote: string | null;
 }
 
 export interface PromoteParams {
@@ -60,6 +65,7 @@ export interface PromoteParams {
   version: number | null;
   /** Promote even when the gate says no; the registry records that it was forced. */
   force?: boolean;
+  /** Default: the split the version was last evaluated with (train --run's), else 0.9. */
   split?: number;
 }
 
@@ -67,6 +73,8 @@ export interface PromoteResult {
   adapter: AdapterRef;
   decision: GateDecision;
   forced: boolean;
+  split: number;
+  splitNote: string | null;
 }
 
 /** Extension/CLI: convert a PEFT LoRA folder to GGUF, check it against the base model, register it (inactive unless asked). */

@@ -195,8 +195,11 @@ export interface ApplyResult {
 
 export type SignalKind = 'merged' | 'reverted' | 'tests_passed' | 'tests_failed';
 
-export type ExportFormat = 'openai-sft' | 'trl-sft' | 'sharegpt' | 'trl-dpo' | 'openai-dpo' | 'trl-kto' | 'trl-grpo';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai-sft', 'trl-sft', 'sharegpt', 'trl-dpo', 'openai-dpo', 'trl-kto', 'trl-grpo'];
+/** `tandem-steps` is the runtime's own text (what `tandem train --from-export` reads); the others are other frameworks' formats. */
+export type ExportFormat = 'openai-sft' | 'trl-sft' | 'sharegpt' | 'trl-dpo' | 'openai-dpo' | 'trl-kto' | 'trl-grpo' | 'tandem-steps';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai-sft', 'trl-sft', 'sharegpt', 'trl-dpo', 'openai-dpo', 'trl-kto', 'trl-grpo', 'tandem-steps'];
+/** The manifest layout this Tandem writes; a reader refuses a newer one rather than misread it. */
+export const EXPORT_MANIFEST_VERSION = 1;
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -209,6 +212,8 @@ export interface ExportOptions {
 }
 
 export interface ExportManifest {
+  /** EXPORT_MANIFEST_VERSION of the Tandem that wrote it (absent: written before versions, read as 1). */
+  version?: number;
   format: ExportFormat;
   filters: Omit<ExportOptions, 'out'>;
   counts: Record<string, number>; // e.g. "train/worker/approved"
@@ -229,4 +234,6 @@ export interface ProgressEvent {
   total: number | null;
   unit?: 'bytes' | 'records' | 'steps';
   finished?: boolean;
+  /** Training's latest loss (id 'train'), when it reported one. */
+  loss?: number;
 }

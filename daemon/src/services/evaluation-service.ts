@@ -10,6 +10,7 @@ import type { RecordedStepText } from '../runtime/step-rendering.js';
 import { heldOutExamples, type HeldOutExamples } from '../store/export/held-out-examples.js';
 import type { AdapterService } from './adapter-service.js';
 import { EvaluationRecords } from './evaluation-records.js';
+import { evaluationSplit } from './evaluation-split.js';
 import { decide, minExamples } from './promotion-gate.js';
 
 export interface EvaluationServiceOptions {
@@ -33,31 +34,37 @@ export class EvaluationService {
     const registered = this.options.adapters.list(role);
     const candidate = params.version === undefined ? newest(registered, role) : find(registered, role, params.version);
     const against = params.against === undefined ? registered.find((a) => a.active) ?? null : find(registered, role, params.against);
-    const examples = heldOutExamples(this.options.databasePath, { role, ...(params.split === undefined ? {} : { trainFraction: params.split }) });
+    const name = candidate ? `${role} v${candidate.version}` : 'the base model';
+    const recorded = this.records.evaluations(role).find((e) => e.version === (candidate?.version ?? null) && e.sha256 === (candidate?.sha256 ?? null));
+    const { split, note } = evaluationSplit(params.split, recorded, name);
+    const examples = heldOutExamples(this.options.databasePath, { role, trainFraction: split });
     const runtime = await this.options.runtime();
     const steps = examples.actions.length + examples.pairs.reduce((n, p) => n + p.chosen.length + p.rejected.length, 0);
     const meter = { done: 0, total: steps * 2, progress };
     const scored = {
-      candidate: await this.score(runtime, role, candidate, examples, meter),
-      against: await this.score(runtime, role, against, examples, meter),
+      candidate: { ...await this.score(runtime, role, candidate, examples, meter), split },
+      against: { ...await this.score(runtime, role, against, examples, meter), split },
     };
     progress?.({ id: 'eval', title: 'Evaluated', done: meter.total, total: meter.total, unit: 'steps', finished: true });
     for (const evaluation of [scored.candidate, scored.against]) this.records.saveEvaluation(evaluation);
     this.options.adapters.changed(role, 'evaluated', scored.candidate.version);
-    return { ...scored, decision: decide(scored.candidate, scored.against, minExamples(this.options.env)) };
+    const decision = decide(scored.candidate, scored.against, minExamples(this.options.env));
+    // Too few examples on a split other than the one the version was evaluated with: say which to use.
+    if (note && decision.tooFewExamples) decision.reason = `${decision.reason}. ${note}`;
+    return { ...scored, decision, split, splitNote: note };
   }
 
   /** Makes `version` active when the gate allows it, or when forced (recorded as such). */
   async promote(params: PromoteParams, progress?: Progress): Promise<PromoteResult> {
     const active = this.options.adapters.list(params.role).find((a) => a.active) ?? null;
-    const { decision } = await this.evaluate({ role: params.role, version: params.version, against: active?.version ?? null, ...(params.split === undefined ? {} : { split: params.split }) }, progress);
+    const { decision, split, splitNote } = await this.evaluate({ role: params.role, version: params.version, against: active?.version ?? null, ...(params.split === undefined ? {} : { split: params.split }) }, progress);
     const forced = !decision.allowed && params.force === true;
     if (!decision.allowed && !forced) {
       throw new ResponseError(ErrorCodes.InvalidState, `${params.role} v${params.version ?? 'base'} was not promoted: ${decision.reason}${decision.tooFewExamples ? '' : ' (--force overrides)'}`);
     }
     const adapter = await this.options.adapters.use(params.role, params.version);
     this.records.savePromotion({ role: params.role, version: params.version, from: active?.version ?? null, forced, decision, at: new Date().toISOString() });
-    return { adapter, decision, forced };
+    return { adapter, decision, forced, split, splitNote };
   }
 
   /**

@@ -2,29 +2,15 @@
 // turns the model was given and the raw text it generated, with the label its work earned (review,
 // signal) and the split of its task. Labels come from the exporter's units, so `tandem export` and
 // `tandem train` judge a step the same way; only the shape differs (no tool-call conversion).
-import type { ChatTurn } from '../agents/ports.js';
 import type { Role } from '../protocol/types.js';
-import { splitOf, type SplitName } from '../store/export/split.js';
+import { splitOf } from '../store/export/split.js';
+import { unitStepRecords, type StepRecord } from '../store/export/formats/tandem-steps.js';
 import { StoreReader } from '../store/export/store-reader.js';
 import { meetsMinSignal, TaskOutcome } from '../store/export/task-outcome.js';
 import type { Label } from '../store/export/trajectory.js';
 import { taskUnits } from '../store/export/units.js';
 
-export interface StepRecord {
-  taskId: string;
-  stepId: number;
-  role: Role;
-  /** The turns the model was given, exactly as recorded. */
-  turns: ChatTurn[];
-  /** What it generated, as text. */
-  output: string;
-  label: Label;
-  /** Steps of one version of one piece of work (a subtask version, a round) share it; DPO pairs are made across them. */
-  pairKey: string;
-  /** The first step of its version: the one a preference pair compares. */
-  firstOfVersion: boolean;
-  split: SplitName;
-}
+export type { StepRecord };
 
 export interface StepQuery {
   role: Role;
@@ -41,25 +27,10 @@ export function readStepRecords(dbPath: string, query: StepQuery): StepRecord[] 
     for (const task of reader.tasks(filter)) {
       const { steps } = reader.steps(task.id, [query.role]);
       if (!steps.length) continue;
-      const byId = new Map(steps.map((s) => [s.id, s]));
       const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), applied(task.id), reader.signals(task.id));
-      const units = taskUnits(task, steps, outcome, { turnOf: (ref) => reader.turn(ref), blob: (hash) => reader.blob(hash) });
-      const split = splitOf(task.id, query.trainFraction);
-      // A version's first step is the first of its round: a context break can split a round into several units.
-      const seen = new Set<string>();
-      for (const unit of units) {
-        unit.provenance.step_ids.forEach((id) => {
-          const step = byId.get(id)!;
-          const version = `${unit.pairKey}@${step.round}`;
-          const first = !seen.has(version);
-          seen.add(version);
-          records.push({
-            taskId: task.id, stepId: id, role: query.role,
-            turns: step.messages.map((ref) => reader.turn(ref)), output: reader.blob(step.output_hash!),
-            label: unit.provenance.label, pairKey: unit.pairKey, firstOfVersion: first, split,
-          });
-        });
-      }
+      const sources = { turnOf: (ref: string) => reader.turn(ref), blob: (hash: string) => reader.blob(hash) };
+      const units = taskUnits(task, steps, outcome, sources);
+      records.push(...unitStepRecords(task.id, steps, units, sources, splitOf(task.id, query.trainFraction)));
     }
     return records;
   } finally {

@@ -43,8 +43,9 @@ export async function runTraining(options: RunOptions): Promise<TrainResult> {
   const probe = await probePython(options.python);
   if (!probe.ok) throw new TrainingFailed(probe.problem, probe.message);
 
+  let loss: number | undefined;
   const progress = (done: number, total: number, finished = false) =>
-    options.onProgress?.({ id: 'train', title: 'Training', done, total, unit: 'steps', ...(finished ? { finished } : {}) });
+    options.onProgress?.({ id: 'train', title: 'Training', done, total, unit: 'steps', ...(loss === undefined ? {} : { loss }), ...(finished ? { finished } : {}) });
   const tail: string[] = [];
   let result: TrainResult | null = null;
   let failure: { problem: string; message: string } | null = null;
@@ -60,6 +61,7 @@ export async function runTraining(options: RunOptions): Promise<TrainResult> {
       const p = payload();
       lastStep = Number(p.step);
       total = Number(p.total);
+      if (typeof p.loss === 'number') loss = p.loss;
       progress(lastStep, total);
     } else if (tag === 'TANDEM_RESULT') {
       result = payload() as unknown as TrainResult;

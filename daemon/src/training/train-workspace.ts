@@ -36,6 +36,8 @@ export interface WorkspacePlan {
   out: string;
   trainFraction: number;
   minSignal: 'approved' | 'merged';
+  /** An export folder the steps come from (`--from-export`); absent: the store. */
+  fromExport?: string;
   lora: { r: number; alpha: number; dropout: number; target_modules: string[] };
   training: TrainingSettings;
 }
@@ -56,7 +58,7 @@ export function writeTrainingWorkspace(plan: WorkspacePlan, records: StepRecord[
   const rows = datasetRows(plan, records, renderer);
   if (!rows.train.length) {
     const what = plan.method === 'dpo' ? 'preference pairs (an approved and a rejected version of the same work)' : plan.method === 'kto' ? 'approved or rejected steps' : 'approved steps';
-    throw new EmptyDatasetError(`The store has no ${what} of the ${plan.role} in the train split (${records.length} ${plan.role} steps read); review some tasks first, or lower --split.`);
+    throw new EmptyDatasetError(`${plan.fromExport ? `The export ${plan.fromExport}` : 'The store'} has no ${what} of the ${plan.role} in the train split (${records.length} ${plan.role} steps read); review some tasks first, or lower --split.`);
   }
   mkdirSync(dirname(plan.out), { recursive: true });
   const partial = join(dirname(plan.out), `.${basename(plan.out)}.partial-${process.pid}`);
@@ -69,7 +71,7 @@ export function writeTrainingWorkspace(plan: WorkspacePlan, records: StepRecord[
     const config = {
       role: plan.role, method: plan.method, base: plan.base, lora: plan.lora, training: plan.training,
       gguf: { file: basename(plan.gguf.path), ...plan.gguf.facts },
-      data: { format: 'tandem-tokens', trainFraction: plan.trainFraction, minSignal: plan.minSignal },
+      data: { format: 'tandem-tokens', trainFraction: plan.trainFraction, minSignal: plan.minSignal, ...(plan.fromExport ? { fromExport: plan.fromExport } : {}) },
     };
     writeFileSync(join(partial, 'config.json'), JSON.stringify(config, null, 2) + '\n');
     writeFileSync(join(partial, 'train.py'), TRAIN_SCRIPT, { mode: 0o755 });

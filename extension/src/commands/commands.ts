@@ -7,6 +7,7 @@ import { evaluateAdapter, importAdapter, promoteAdapter } from './adapter-comman
 import { exportTrajectories, registerAdapter, scanMergedChanges, showStats } from './data-commands.js';
 import { approveAll, approveFile, openDiff, reject } from './review-commands.js';
 import { cancelTask, startTask } from './task-commands.js';
+import { trainAdapter } from './training-commands.js';
 
 // Handlers are checked where they are defined; the table only needs a common shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,6 +27,7 @@ export const commands: Record<string, Handler> = {
   'tandem.importAdapter': importAdapter,
   'tandem.evaluateAdapter': evaluateAdapter,
   'tandem.promoteAdapter': promoteAdapter,
+  'tandem.trainAdapter': trainAdapter,
   'tandem.scanMergedChanges': scanMergedChanges,
   'tandem.showStats': showStats,
   'tandem.showChanges': () => vscode.commands.executeCommand('workbench.view.extension.tandem'),

@@ -40,6 +40,15 @@ describe('Tandem in a real VS Code', () => {
     );
   });
 
+  it('@daemon Train Adapter reports the daemon\'s refusal (the fixture base has no Hugging Face weights)', async () => {
+    const api = await tandem();
+    await connected(api);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('tandem.trainAdapter', { role: 'worker', base: '/no/such/hf-folder', method: 'sft' })),
+      /built-in random fixture, which has no Hugging Face weights/,
+    );
+  });
+
   it('@daemon attaches to the running daemon through its discovery file', async () => {
     const api = await tandem();
     await connected(api);

@@ -4,7 +4,7 @@
 import type { ChatTurn } from '../../agents/ports.js';
 import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
-import type { ExportManifest, ExportOptions, ProgressEvent } from '../../protocol/types.js';
+import { EXPORT_MANIFEST_VERSION, type ExportManifest, type ExportOptions, type ProgressEvent } from '../../protocol/types.js';
 import { DatasetFile, writeFileAtomically } from './dataset-file.js';
 import { REWARD_DEFINITION } from './attempt-groups.js';
 import { examplesOf } from './examples.js';
@@ -12,13 +12,19 @@ import { HUNK_EXAMPLES } from './kept-hunks.js';
 import { PAIR_KINDS } from './preference-pairs.js';
 import { ExportInputError, planExport, type ExportPlan } from './export-options.js';
 import { datasetFormats } from './formats/dataset-formats.js';
+import { unitStepRecords, type StepRecord } from './formats/tandem-steps.js';
 import { makeOutputFolder } from './output-folder.js';
 import { Redactor } from './redact.js';
 import { splitOf, type SplitName } from './split.js';
 import { StoreReader } from './store-reader.js';
 import { TaskOutcome } from './task-outcome.js';
-import type { Example } from './trajectory.js';
+import type { Example as TrajectoryExample, Provenance, TrajectoryUnit } from './trajectory.js';
 import { taskUnits } from './units.js';
+import type { StepRow } from './store-reader.js';
+
+/** A recorded step as the `tandem-steps` format writes it, with its unit's provenance. */
+type StepExample = { kind: 'step'; role: StepRecord['role']; step: StepRecord; metadata: Provenance };
+type Example = TrajectoryExample | StepExample;
 
 export interface DatasetManifest extends ExportManifest {
   /** Steps read from the store (all roles asked for, including ones that made no record). */
@@ -73,7 +79,8 @@ export async function exportDataset(
         const units = taskUnits(task, taskSteps, outcome, { turnOf, blob: (hash) => reader.blob(hash) });
         const split = plan.split === undefined ? 'all' : splitOf(task.id, plan.split);
         const attempts = { rows: reader.attempts(task.id), roundLabel: (round: number) => outcome.verdict(outcome.diffsOfRound(round, true).map((d) => d.id)).label };
-        for (const example of examplesOf(format.kind, units, plan.minSignal, attempts)) {
+        const examples: Example[] = format.kind === 'steps' ? stepExamples(task.id, taskSteps, units, turnOf, (hash) => reader.blob(hash), split) : examplesOf(format.kind, units, plan.minSignal, attempts);
+        for (const example of examples) {
           const record = formatRecord(format, await redactor.deep(example));
           if (!record) { dropped.unexpressible++; continue; }
           // Duplicates are judged on what trains, not on provenance, which differs for every task.
@@ -100,6 +107,7 @@ export async function exportDataset(
     const published = [...files.values()].map((file) => file.publish());
     files.clear();
     const manifest: DatasetManifest = {
+      version: EXPORT_MANIFEST_VERSION,
       format: plan.format,
       filters: filtersOf(plan),
       counts,
@@ -128,7 +136,16 @@ function formatRecord(format: (typeof datasetFormats)[keyof typeof datasetFormat
   if (format.kind === 'preference' && example.kind === 'preference') return format.record(example);
   if (format.kind === 'unpaired' && example.kind === 'unpaired') return format.record(example);
   if (format.kind === 'group' && example.kind === 'group') return format.record(example);
+  if (format.kind === 'steps' && example.kind === 'step') return { ...format.record(example.step), metadata: example.metadata };
   throw new Error(`internal: a ${example.kind} example reached a ${format.kind} format`);
+}
+
+/** Every step of every unit (all labels: the trainer picks by method), each with its unit's provenance. */
+function stepExamples(taskId: string, steps: StepRow[], units: TrajectoryUnit[], turnOf: (hash: string) => ChatTurn, blob: (hash: string) => string, split: SplitName | 'all'): StepExample[] {
+  const provenance = new Map(units.flatMap((unit) => unit.provenance.step_ids.map((id) => [id, unit.provenance] as const)));
+  // The record's split is the file it lands in; 'train' stands in when there is no split (it is not written).
+  return unitStepRecords(taskId, steps, units, { turnOf, blob }, split === 'all' ? 'train' : split)
+    .map((step) => ({ kind: 'step', role: step.role, step, metadata: provenance.get(step.stepId)! }));
 }
 
 function sortedCounts(counts: Record<string, number>): Record<string, number> {

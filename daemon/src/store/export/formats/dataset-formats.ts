@@ -4,6 +4,7 @@ import type { ExportFormat } from '../../../protocol/types.js';
 import type { GroupExample, PreferenceExample, SftExample, UnpairedExample } from '../trajectory.js';
 import { openaiDpo, openaiSft } from './openai.js';
 import { sharegpt } from './sharegpt.js';
+import { stepRecordJson, type StepRecord } from './tandem-steps.js';
 import { trlDpo, trlGrpo, trlKto, trlSft } from './trl.js';
 
 type JsonRecord = Record<string, unknown>;
@@ -13,7 +14,9 @@ export type DatasetFormat =
   | { kind: 'sft'; record: (example: SftExample) => JsonRecord | null }
   | { kind: 'preference'; record: (example: PreferenceExample) => JsonRecord | null }
   | { kind: 'unpaired'; record: (example: UnpairedExample) => JsonRecord | null }
-  | { kind: 'group'; record: (example: GroupExample) => JsonRecord | null };
+  | { kind: 'group'; record: (example: GroupExample) => JsonRecord | null }
+  /** The recorded steps themselves (every label), not examples built from them. */
+  | { kind: 'steps'; record: (step: StepRecord) => JsonRecord };
 
 export const datasetFormats: Record<ExportFormat, DatasetFormat> = {
   'openai-sft': { kind: 'sft', record: openaiSft },
@@ -23,4 +26,5 @@ export const datasetFormats: Record<ExportFormat, DatasetFormat> = {
   'openai-dpo': { kind: 'preference', record: openaiDpo },
   'trl-kto': { kind: 'unpaired', record: trlKto },
   'trl-grpo': { kind: 'group', record: trlGrpo },
+  'tandem-steps': { kind: 'steps', record: stepRecordJson },
 };
