@@ -155,6 +155,8 @@ export interface StepRecord {
   stopReason: string;
   toolCalls: ToolCallRecord[];
   createdAt: string;
+  /** The kind of work (cluster of a clustering, `tandem clusters`) the step was routed to; absent without one. */
+  route?: { clustering: number; cluster: number } | null;
 }
 
 export interface SubtaskRecord {

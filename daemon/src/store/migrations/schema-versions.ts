@@ -4,6 +4,7 @@ import { initialSchema } from './001-initial.js';
 import { lighterSteps } from './002-lighter-steps.js';
 import { reviewHunks } from './003-review-hunks.js';
 import { attemptsSchema } from './004-attempts.js';
+import { workClustersSchema } from './005-work-clusters.js';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, sql: lighterSteps },
   { version: 3, sql: reviewHunks },
   { version: 4, sql: attemptsSchema },
+  { version: 5, sql: workClustersSchema },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
