@@ -6,6 +6,7 @@
 // Bad files come back as values naming the problem; nothing here should take the daemon down.
 import { basename } from 'node:path';
 import type { LlamaModel } from 'node-llama-cpp';
+import { TextEmbedder } from '../analysis/text-embeddings.js';
 import type { GenerateRequest, GenerateResult, ModelPort } from '../agents/ports.js';
 import type { GpuStatus, WarmupStatus } from '../protocol/gpu-status.js';
 import { ROLES, type AdapterRef, type ModelInfo, type Role } from '../protocol/types.js';
@@ -240,6 +241,13 @@ export class ModelRuntime implements ModelPort {
     } catch (error) {
       return fail('rejected_by_llama', adapter?.path ?? this.base.path, (error as Error).message);
     }
+  }
+
+  private embedder: TextEmbedder | null = null;
+
+  /** Embeddings of short texts from the base model (no adapter); each call makes a small context of its own and frees it. */
+  textEmbedder(): TextEmbedder {
+    return (this.embedder ??= new TextEmbedder(this.model, { threads: this.contextOptions.threads }));
   }
 
   contextSize(role: Role): number {
