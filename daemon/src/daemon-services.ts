@@ -23,6 +23,8 @@ import { ReviewService } from './services/review-service.js';
 import { ServiceGate } from './services/service-gate.js';
 import { SettingsService } from './services/settings-service.js';
 import { notFound, TaskService } from './services/task-service.js';
+import { WorkClusterService } from './services/work-cluster-service.js';
+import type { ModelRuntime } from './runtime/model-runtime.js';
 import { TANDEM_VERSION } from './version.js';
 
 export interface ServicesOptions {
@@ -51,6 +53,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   if (sandbox.kind === 'unsandboxed') say(`allowed commands run WITHOUT a sandbox (${UNSANDBOXED_ENV}=1), as you, with everything you can reach`);
   const agentOptions = new AgentOptionsHolder(env, say);
   const settings = new SettingsService(allowlists, paths.models, agentOptions);
+  const clusters: WorkClusterService = new WorkClusterService({ store, adapters, runtime: async (): Promise<ModelRuntime> => (await engine()).models.runtime });
   const engine = once(async () => {
     const models = await ModelService.start(paths, adapters, say, env);
     const scheduler = new GenerationScheduler(models.runtime);
@@ -60,6 +63,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
       agentOptions: () => agentOptions.current,
       allowedCommands: (repoPath) => allowlists.forRepo(repoPath),
       commandNetwork: (repoPath) => allowlists.networkFor(repoPath),
+      routing: { forPrompt: (prompt) => clusters.route(prompt, models.runtime), ofTask: (taskId) => clusters.routeOf(taskId) },
     });
     const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });
     return { models, scheduler, tasks, review };
@@ -84,7 +88,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     status,
     modelsList: async () => (await engine()).models.modelsList(),
     adaptersList: (p) => adapters.list(p?.role),
-    adaptersAdd: (p, ctx) => gate.run(() => adapters.add(p.role, p.path, ctx.progress)),
+    adaptersAdd: (p, ctx) => gate.run(() => adapters.add(p.role, p.path, ctx.progress, p.cluster === undefined ? undefined : clusters.key(p.cluster))),
     adaptersUse: (p) => gate.run(() => {
       evaluations.checkSwitch(p.role, p.version);
       return adapters.use(p.role, p.version);
@@ -105,6 +109,9 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     reviewDropHunk: (p) => gate.run(async () => (await engine()).review.dropHunk(p)),
     exportRun: (p, ctx) => data.exportRun(p, ctx.progress, ctx.token),
     statsGet: () => data.statsGet(),
+    clustersList: async () => clusters.list((await loadedModel())?.model.sha256),
+    clustersBuild: (p, ctx) => gate.run(() => clusters.build(p, ctx.progress)),
+    clustersUseAdapter: (p) => gate.run(() => clusters.useAdapter(p)),
     signalsScan: (p, ctx) => gate.run(() => data.signalsScan(p ?? {}, ctx.progress)),
     daemonSettings: (p) => gate.run(async () => settings.apply(p, await loadedModel())),
     async markInterruptedTasks() {

@@ -5,6 +5,7 @@ import { ResponseError, type CancellationToken, type MessageConnection } from 'v
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
 import { ReviewDropHunk, ReviewHunks } from './protocol/review-hunks.js';
+import { ClustersBuild, ClustersList, ClustersUseAdapter } from './protocol/work-clusters.js';
 import {
   AdaptersChangedNotification, AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote,
 } from './protocol/adapter-evaluation.js';
@@ -43,6 +44,9 @@ export const serviceRequests = {
   statsGet: StatsGet,
   signalsScan: SignalsScan,
   daemonSettings: DaemonSettings,
+  clustersList: ClustersList,
+  clustersBuild: ClustersBuild,
+  clustersUseAdapter: ClustersUseAdapter,
 } as const;
 
 /** What a handler knows about the request it answers. */

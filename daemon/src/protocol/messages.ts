@@ -85,8 +85,8 @@ export const ModelsList = request<void, { models: ModelInfo[]; active: string | 
 /** Any client: registered adapters of every role and version. */
 export const AdaptersList = request<{ role?: Role }, AdapterInfo[]>()('tandem/adapters/list', s.object({ role: s.optional(s.oneOf(ROLES)) }));
 
-/** Extension/CLI: register a new adapter version for a role; it is validated, then hot-swapped in. */
-export const AdaptersAdd = request<{ role: Role; path: string }, AdapterInfo>()('tandem/adapters/add', s.object({ role: s.oneOf(ROLES), path: s.string() }));
+/** Extension/CLI: register a new adapter version for a role; it is validated, then hot-swapped in. With `cluster`, it serves only that cluster (protocol/work-clusters.ts). */
+export const AdaptersAdd = request<{ role: Role; path: string; cluster?: number }, AdapterInfo>()('tandem/adapters/add', s.object({ role: s.oneOf(ROLES), path: s.string(), cluster: s.optional(s.number()) }));
 
 /** Extension/CLI: make a registered version (or none: the base model) the role's adapter. */
 export const AdaptersUse = request<{ role: Role; version: number | null }, AdapterRef>()('tandem/adapters/use', s.object({ role: s.oneOf(ROLES), version: s.nullable(s.number()) }));

@@ -10,7 +10,7 @@ import { ErrorCodes } from '../protocol/errors.js';
 import type { AdaptersChanged } from '../protocol/adapter-evaluation.js';
 import type { AdapterInfo, AdapterRef, ProgressEvent, Role } from '../protocol/types.js';
 import { checkAdapterFits } from '../runtime/adapter-check.js';
-import { AdapterRegistry, type RegistryOutcome } from '../runtime/adapter-registry.js';
+import { AdapterRegistry, type ClusterKey, type RegistryOutcome } from '../runtime/adapter-registry.js';
 import { modelSha256 } from '../runtime/local-models.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import { PeftImportError } from '../runtime/peft-config.js';
@@ -61,8 +61,14 @@ export class AdapterService {
     return this.registry.list(role);
   }
 
-  async add(role: Role, path: string, progress?: (event: ProgressEvent) => void): Promise<AdapterInfo> {
+  async add(role: Role, path: string, progress?: (event: ProgressEvent) => void, cluster?: ClusterKey): Promise<AdapterInfo> {
     await this.baseModel(progress); // the first checksum of a large model takes a while: show it
+    if (cluster) {
+      // An expert: its cluster's tasks load it when they run (runtime/expert-slots.ts); the general adapter stays.
+      const expert = unwrap(await this.registry.add(role, path, { cluster }));
+      this.changed(role, 'registered', expert.version);
+      return expert;
+    }
     const before = this.registry.active(role)?.version ?? null;
     const added = unwrap(await this.registry.add(role, path));
     try {
