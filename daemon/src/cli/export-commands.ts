@@ -10,7 +10,7 @@ import { withTandemClient } from './tandem-client.js';
 
 const InvalidParams = -32602; // the services' answer to options they cannot export with
 
-const usage = `export --format <${EXPORT_FORMATS.join('|')}> --role <orchestrator|worker|all> [--min-signal approved|merged] [--since DATE] [--repo PATH] [--split 0.9] --out PATH`;
+const usage = `export --format <${EXPORT_FORMATS.join('|')}> --role <orchestrator|worker|all> [--min-signal approved|merged] [--since DATE] [--repo PATH] [--split 0.9] [--cluster C] --out PATH`;
 
 export const exportCommands: CliCommand[] = [
   {
@@ -24,6 +24,7 @@ export const exportCommands: CliCommand[] = [
       since: { type: 'string' },
       repo: { type: 'string' },
       split: { type: 'string' },
+      cluster: { type: 'string' },
       out: { type: 'string' },
     },
     async run({ values }) {
@@ -77,6 +78,11 @@ function exportOptions(values: Record<string, string | boolean | string[] | unde
     const fraction = Number(split);
     if (split.trim() === '' || Number.isNaN(fraction)) return `--split must be a number such as 0.9; got "${split}".`;
     options.split = fraction;
+  }
+  const cluster = text('cluster');
+  if (cluster !== undefined) {
+    if (!/^\d+$/.test(cluster)) return `--cluster takes a cluster number from \`tandem clusters\`; got "${cluster}".`;
+    options.cluster = Number(cluster);
   }
   return options;
 }

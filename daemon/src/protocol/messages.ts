@@ -52,6 +52,8 @@ export interface StatsBucket {
 export interface StatsReport {
   overall: StatsBucket;
   byAdapter: (StatsBucket & { role: Role; version: number | null })[];
+  /** Per kind of work a step was routed to (`tandem clusters`): the tasks whose steps ran on that route; empty without clusters. */
+  byCluster?: (StatsBucket & { clustering: number; cluster: number })[];
   /** The critic's verdicts against the human's, per critic adapter version; empty when the critic never ran. */
   critic: CriticAgreement[];
 }
@@ -73,6 +75,7 @@ const exportOptions: Schema<ExportOptions> = s.object({
   since: s.optional(s.string()),
   repo: s.optional(s.string()),
   split: s.optional(s.number()),
+  cluster: s.optional(s.number()),
   out: s.string(),
 }, 'the export options');
 

@@ -205,6 +205,8 @@ export interface ExportOptions {
   since?: string;
   repo?: string;
   split?: number;
+  /** Only tasks of this cluster of the newest clustering (`tandem clusters`): one expert's training data. */
+  cluster?: number;
   out: string;
 }
 
@@ -219,6 +221,8 @@ export interface ExportManifest {
   reward?: string;
   files: { path: string; sha256: string; records: number }[];
   createdAt: string;
+  /** With `cluster`: the clustering version its tasks were taken from. */
+  clustering?: number;
 }
 
 /** Progress of long work (download, load, export), streamed to terminals and VS Code. */
