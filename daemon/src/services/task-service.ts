@@ -81,12 +81,10 @@ export class TaskService {
     const spec: TaskSpec = { taskId: newTaskId(), prompt: params.prompt, repoPath: resolve(params.repoPath) };
     const worktree = await workspaceCall(() => createTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees }));
     if (worktree.warning) this.deps.log(`task ${spec.taskId}: ${worktree.warning}`);
-    const task: LiveTask = { spec, options, worktree, controller: new AbortController(), running: null, route: null };
+    // Routed before it is launched: the launch records the task at once, so start can answer with it.
+    const task: LiveTask = { spec, options, worktree, controller: new AbortController(), running: null, route: await this.routeFor(spec) };
     this.live.set(spec.taskId, task);
-    this.launch(task, clientId, async (deps) => {
-      task.route = await this.routeFor(spec);
-      return runTask({ ...deps, route: task.route }, spec);
-    });
+    this.launch(task, clientId, (deps) => runTask({ ...deps, route: task.route }, spec));
     return this.summary(spec.taskId);
   }
 
