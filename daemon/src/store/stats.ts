@@ -20,7 +20,10 @@ export function computeStats(store: Store): StatsReport {
   return {
     overall: bucket(store, null),
     byAdapter: adapters.map((a) => ({ role: a.role, version: a.version, ...bucket(store, { steps: 's.role = ? AND s.adapter_version IS ?', args: [a.role, a.version] }) })),
-    byCluster: clusters.map((c) => ({ ...c, ...bucket(store, { steps: 's.route_clustering = ? AND s.route_cluster = ?', args: [c.clustering, c.cluster] }) })),
+    // Only where steps were routed, so a store without clusters reports as before.
+    ...(clusters.length > 0 && {
+      byCluster: clusters.map((c) => ({ ...c, ...bucket(store, { steps: 's.route_clustering = ? AND s.route_cluster = ?', args: [c.clustering, c.cluster] }) })),
+    }),
     critic: criticAgreement(store),
   };
 }

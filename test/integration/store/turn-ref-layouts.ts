@@ -15,6 +15,9 @@ export function rewriteAsVersion1(dbPath: string): void {
     // What versions after 2 added goes too (003-review-hunks, 004-attempts), so the upgrade applies it again.
     db.exec('DROP TABLE review_hunks; ALTER TABLE diffs DROP COLUMN agent_commit;');
     db.exec('DROP TABLE IF EXISTS attempts'); // schema version 4's
+    // Schema version 5's (005-work-clusters).
+    db.exec('DROP TABLE IF EXISTS task_clusters; DROP TABLE IF EXISTS work_clusters; DROP TABLE IF EXISTS clusterings;');
+    db.exec('ALTER TABLE steps DROP COLUMN route_clustering; ALTER TABLE steps DROP COLUMN route_cluster;');
     db.pragma('user_version = 1');
   });
 }
