@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
 import { ErrorCodes } from '../../daemon/src/protocol/errors.js';
 import { AdaptersAdd, ExportRun, StatsGet, Status, TaskGet, TaskStart, TaskSubscribe } from '../../daemon/src/protocol/messages.js';
+import { AdaptersEvaluate } from '../../daemon/src/protocol/adapter-evaluation.js';
 import { ClustersBuild, ClustersList, ClustersUseAdapter } from '../../daemon/src/protocol/work-clusters.js';
 import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
 import { readStore, roundEnd } from '../fixtures/daemon/real-tasks.js';
@@ -129,5 +130,11 @@ describe('expert adapters per kind of work (real daemon, fixture model)', () => 
     const all = readStore(home.paths.database, (store) => store.db.prepare('SELECT COUNT(*) FROM steps').pluck().get() as number);
     assert.equal(total, all, 'the clusters split the store');
     await assert.rejects(client.request(ExportRun, { format: 'trl-sft', role: 'all', cluster: 9, out: join(scratch, 'none', 'data.jsonl') }), /has no cluster 9/);
+
+    // The eval command per cluster: the expert scored on its cluster's held-out work; an unknown cluster is refused by name.
+    await assert.rejects(client.request(AdaptersEvaluate, { role: 'orchestrator', version: 2, cluster: 9 }),
+      (e: { code?: number; message?: string }) => e.code === ErrorCodes.NotFound && /has no cluster 9/.test(e.message ?? ''));
+    const evaluated = await client.request(AdaptersEvaluate, { role: 'orchestrator', version: 2, against: 1, cluster: two.clusters[0]!.cluster });
+    assert.deepEqual([evaluated.candidate.version, evaluated.against.version], [2, 1]);
   });
 });

@@ -38,9 +38,9 @@ export function formatEvaluations(rows: AdapterEvaluation[]): string {
 
 const evaluate: CliCommand = {
   name: 'eval',
-  usage: 'eval --role R [--adapter V] [--against W|base] [--split 0.9] [--json]',
+  usage: 'eval --role R [--adapter V] [--against W|base] [--split 0.9] [--cluster C] [--json]',
   summary: 'Score an adapter version against another (default: the newest against the active) on held-out recorded work',
-  options: { role: { type: 'string' }, adapter: { type: 'string' }, against: { type: 'string' }, split: { type: 'string' } },
+  options: { role: { type: 'string' }, adapter: { type: 'string' }, against: { type: 'string' }, split: { type: 'string' }, cluster: { type: 'string' } },
   async run({ values }) {
     const json = values.json === true;
     const role = parseRole(values.role);
@@ -55,6 +55,10 @@ const evaluate: CliCommand = {
     const split = parseSplit(values.split);
     if (typeof split === 'string') return printFailure(json, split, 2);
     if (split !== undefined) params.split = split;
+    if (values.cluster !== undefined) {
+      if (typeof values.cluster !== 'string' || !/^\d+$/.test(values.cluster)) return printFailure(json, '--cluster takes a cluster number from `tandem clusters`', 2);
+      params.cluster = Number(values.cluster);
+    }
     return withTandemClient(async (client) => {
       client.onProgress(progressBars());
       try {

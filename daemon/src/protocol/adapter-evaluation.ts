@@ -20,6 +20,8 @@ export interface EvaluateParams {
   version?: number | null;
   /** Default: the role's active version (or the base model). */
   against?: number | null;
+  /** Only held-out tasks of this cluster of the newest clustering (`tandem clusters`): how an expert does on its own kind of work. */
+  cluster?: number;
   /** The export's train fraction; the held-out side is its validation side. Default 0.9. */
   split?: number;
 }
@@ -76,7 +78,7 @@ export const AdaptersImport = request<AdapterImportParams, AdapterInfo>()('tande
 /** Extension/CLI: score two versions of a role's adapter on held-out recorded work; results are stored per version. */
 export const AdaptersEvaluate = request<EvaluateParams, EvaluateResult>()('tandem/adapters/evaluate', s.object({
   role: s.oneOf(ROLES), version: s.optional(s.nullable(s.number())), against: s.optional(s.nullable(s.number())),
-  split: s.optional(s.number()),
+  split: s.optional(s.number()), cluster: s.optional(s.number()),
 }));
 
 /** Extension/CLI: make a version active if its evaluation is not worse than the active one's (or forced); hot-swapped in a running daemon. */

@@ -7,6 +7,7 @@ import { ErrorCodes } from '../protocol/errors.js';
 import type { AdapterInfo, ProgressEvent, Role } from '../protocol/types.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import type { RecordedStepText } from '../runtime/step-rendering.js';
+import { ExportInputError } from '../store/export/export-options.js';
 import { heldOutExamples, type HeldOutExamples } from '../store/export/held-out-examples.js';
 import type { AdapterService } from './adapter-service.js';
 import { EvaluationRecords } from './evaluation-records.js';
@@ -33,7 +34,15 @@ export class EvaluationService {
     const registered = this.options.adapters.list(role);
     const candidate = params.version === undefined ? newest(registered, role) : find(registered, role, params.version);
     const against = params.against === undefined ? registered.find((a) => a.active) ?? null : find(registered, role, params.against);
-    const examples = heldOutExamples(this.options.databasePath, { role, ...(params.split === undefined ? {} : { trainFraction: params.split }) });
+    let examples: HeldOutExamples;
+    try {
+      examples = heldOutExamples(this.options.databasePath, {
+        role, ...(params.split === undefined ? {} : { trainFraction: params.split }), ...(params.cluster === undefined ? {} : { cluster: params.cluster }),
+      });
+    } catch (error) {
+      if (error instanceof ExportInputError) throw new ResponseError(ErrorCodes.NotFound, error.message);
+      throw error;
+    }
     const runtime = await this.options.runtime();
     const steps = examples.actions.length + examples.pairs.reduce((n, p) => n + p.chosen.length + p.rejected.length, 0);
     const meter = { done: 0, total: steps * 2, progress };
