@@ -68,7 +68,9 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });
     return { models, scheduler, tasks, review };
   });
-  const evaluations = new EvaluationService({ databasePath: paths.database, adapters, env, runtime: async () => (await engine()).models.runtime });
+  const evaluations = new EvaluationService({
+    databasePath: paths.database, adapters, env, runtime: async () => (await engine()).models.runtime, clusterKey: (cluster) => clusters.key(cluster),
+  });
   if (!inProcess) await engine();
   /** The live tasks, when the engine runs; before it does, no task of this process can be live. */
   const liveTasks = async () => (engine.made() ? (await engine()).tasks : null);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
 import { ErrorCodes } from '../../daemon/src/protocol/errors.js';
 import { AdaptersAdd, ExportRun, StatsGet, Status, TaskGet, TaskStart, TaskSubscribe } from '../../daemon/src/protocol/messages.js';
-import { AdaptersEvaluate } from '../../daemon/src/protocol/adapter-evaluation.js';
+import { AdaptersEvaluate, AdaptersPromote } from '../../daemon/src/protocol/adapter-evaluation.js';
 import { ClustersBuild, ClustersList, ClustersUseAdapter } from '../../daemon/src/protocol/work-clusters.js';
 import { writeFixtureModel } from '../../daemon/src/runtime/fixture-model.js';
 import { readStore, roundEnd } from '../fixtures/daemon/real-tasks.js';
@@ -136,5 +136,13 @@ describe('expert adapters per kind of work (real daemon, fixture model)', () => 
       (e: { code?: number; message?: string }) => e.code === ErrorCodes.NotFound && /has no cluster 9/.test(e.message ?? ''));
     const evaluated = await client.request(AdaptersEvaluate, { role: 'orchestrator', version: 2, against: 1, cluster: two.clusters[0]!.cluster });
     assert.deepEqual([evaluated.candidate.version, evaluated.against.version], [2, 1]);
+
+    // Promotion per cluster goes through the gate on that cluster's held-out work (none was reviewed here: too few examples), or is forced.
+    const target = two.clusters[0]!.cluster;
+    await assert.rejects(client.request(AdaptersPromote, { role: 'orchestrator', version: 2, cluster: target }), new RegExp(`not promoted for cluster ${target}`));
+    const forced = await client.request(AdaptersPromote, { role: 'orchestrator', version: 2, cluster: target, force: true });
+    assert.equal(forced.forced, true);
+    assert.equal((await client.request(ClustersList))?.clusters.find((c) => c.cluster === target)?.adapters.orchestrator, 2);
+    assert.equal((await client.request(Status)).adapters.orchestrator.version, 1, 'the general adapter is untouched');
   });
 });

@@ -63,6 +63,8 @@ export interface PromoteParams {
   /** Promote even when the gate says no; the registry records that it was forced. */
   force?: boolean;
   split?: number;
+  /** Promote for this cluster only (an expert, `tandem clusters`): judged on the cluster's held-out tasks against its current adapter. */
+  cluster?: number;
 }
 
 export interface PromoteResult {
@@ -84,6 +86,7 @@ export const AdaptersEvaluate = request<EvaluateParams, EvaluateResult>()('tande
 /** Extension/CLI: make a version active if its evaluation is not worse than the active one's (or forced); hot-swapped in a running daemon. */
 export const AdaptersPromote = request<PromoteParams, PromoteResult>()('tandem/adapters/promote', s.object({
   role: s.oneOf(ROLES), version: s.nullable(s.number()), force: s.optional(s.boolean()), split: s.optional(s.number()),
+  cluster: s.optional(s.number()),
 }));
 
 /** Extension/CLI: the stored evaluations of a role's versions, newest first. */
