@@ -96,7 +96,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
       return adapters.use(p.role, p.version);
     }),
     adaptersRemove: (p) => gate.run(() => adapters.remove(p.role, p.version)),
-    adaptersImport: (p, ctx) => gate.run(() => adapters.import(p.role, p.dir, p.activate === true, ctx.progress)),
+    adaptersImport: (p, ctx) => gate.run(() => adapters.import(p.role, p.dir, p.activate === true, ctx.progress, p.cluster === undefined ? undefined : clusters.key(p.cluster))),
     adaptersEvaluate: (p, ctx) => gate.run(() => evaluations.evaluate(p, ctx.progress)),
     adaptersPromote: (p, ctx) => gate.run(() => evaluations.promote(p, ctx.progress)),
     adaptersEvaluations: (p) => evaluations.records.evaluations(p?.role),

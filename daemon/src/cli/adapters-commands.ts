@@ -88,19 +88,23 @@ const add: CliCommand = {
 
 const importPeft: CliCommand = {
   name: 'adapters import',
-  usage: 'adapters import DIR --role <orchestrator|worker> [--activate] [--json]',
+  usage: 'adapters import DIR --role <orchestrator|worker|critic> [--activate] [--cluster C] [--json]',
   summary: "Convert a PEFT LoRA folder (TRL, Unsloth, Axolotl) to GGUF and register it as the role's next version, inactive unless --activate",
-  options: { ...roleOption, activate: { type: 'boolean' } },
+  options: { ...roleOption, ...clusterOption, activate: { type: 'boolean' } },
   async run({ values, positionals }) {
     const json = values.json === true;
     const role = parseRole(values.role);
     if (!isRole(role)) return printFailure(json, role, 2);
     if (positionals.length !== 1) return printFailure(json, 'give one PEFT adapter folder (with adapter_config.json and adapter_model.safetensors)', 2);
     const activate = values.activate === true;
+    const cluster = parseCluster(values.cluster);
+    if (typeof cluster === 'string') return printFailure(json, cluster, 2);
+    const forCluster = cluster === undefined ? '' : ` --cluster ${cluster}`;
     return answer(json, async (client) => {
       client.onProgress(progressBars());
-      const added = await client.request(AdaptersImport, { role, dir: resolve(positionals[0]!), activate });
-      const next = activate ? 'now active' : `not active: \`tandem eval --role ${role}\`, then \`tandem adapters promote --role ${role} ${added.version}\``;
+      const added = await client.request(AdaptersImport, { role, dir: resolve(positionals[0]!), activate, ...(cluster !== undefined && { cluster }) });
+      const next = activate ? `now active${forCluster ? ` for cluster ${cluster}` : ''}`
+        : `not active: \`tandem eval --role ${role}${forCluster}\`, then \`tandem adapters promote --role ${role} ${added.version}${forCluster}\``;
       printResult(json, added, () => `Imported ${role} v${added.version} (${next})\n${describe(added)}`);
       return 0;
     });

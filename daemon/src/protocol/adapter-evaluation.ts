@@ -11,6 +11,8 @@ export interface AdapterImportParams {
   dir: string;
   /** Make it the role's adapter at once, skipping the promotion gate. Default false. */
   activate?: boolean;
+  /** Register it for this cluster only (an expert, `tandem clusters`); with `activate` it serves the cluster at once. */
+  cluster?: number;
 }
 
 /** Which versions to compare: null is the base model alone. */
@@ -75,7 +77,7 @@ export interface PromoteResult {
 
 /** Extension/CLI: convert a PEFT LoRA folder to GGUF, check it against the base model, register it (inactive unless asked). */
 export const AdaptersImport = request<AdapterImportParams, AdapterInfo>()('tandem/adapters/import',
-  s.object({ role: s.oneOf(ROLES), dir: s.string(), activate: s.optional(s.boolean()) }));
+  s.object({ role: s.oneOf(ROLES), dir: s.string(), activate: s.optional(s.boolean()), cluster: s.optional(s.number()) }));
 
 /** Extension/CLI: score two versions of a role's adapter on held-out recorded work; results are stored per version. */
 export const AdaptersEvaluate = request<EvaluateParams, EvaluateResult>()('tandem/adapters/evaluate', s.object({

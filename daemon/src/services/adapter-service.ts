@@ -87,7 +87,7 @@ export class AdapterService {
    * A PEFT LoRA folder converted to GGUF against the base model, then registered like `add` (the copy is
    * validated again), inactive unless `activate`. The converted file is temporary: on any error nothing is registered.
    */
-  async import(role: Role, dir: string, activate: boolean, progress?: (event: ProgressEvent) => void): Promise<AdapterInfo> {
+  async import(role: Role, dir: string, activate: boolean, progress?: (event: ProgressEvent) => void, cluster?: ClusterKey): Promise<AdapterInfo> {
     const base = await this.baseModel(progress);
     const scratch = mkdtempSync(join(tmpdir(), 'tandem-import-'));
     try {
@@ -100,8 +100,14 @@ export class AdapterService {
         throw error;
       }
       progress?.({ id: 'adapter-import', title: `Registering ${basename(dir)}`, done: 1, total: 2, unit: 'steps' });
-      const added = unwrap(await this.registry.add(role, converted, { activate }));
+      const added = unwrap(await this.registry.add(role, converted, { activate: activate && !cluster }));
       progress?.({ id: 'adapter-import', title: `Imported ${role} v${added.version}`, done: 2, total: 2, unit: 'steps', finished: true });
+      // An expert serves its cluster once bound (activate), loaded by the tasks routed there; the general adapter stays.
+      if (cluster) {
+        if (activate) unwrap(this.registry.useForCluster(role, cluster, added.version));
+        this.changed(role, 'registered', added.version);
+        return added;
+      }
       if (activate) await this.install(role, added);
       this.changed(role, 'registered', added.version);
       return added;
