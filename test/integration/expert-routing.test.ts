@@ -5,7 +5,8 @@
 // adapter, and stats and export go per cluster. Structure only: what a random model's embeddings mean
 // is not asserted, so clusterings are made with a fixed k.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectToDaemon, type DaemonClient } from '../../daemon/src/cli/daemon-client.js';
@@ -18,6 +19,7 @@ import { readStore, roundEnd } from '../fixtures/daemon/real-tasks.js';
 import { CLI_ENTRY, makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
 import { watch, type TaskWatch } from '../fixtures/daemon/task-watch.js';
 import type { DatasetManifest } from '../../daemon/src/store/export/export-dataset.js';
+import { buildOnce, CLI_BUNDLE } from './support/tandem-cli.js';
 import { makeTempRepo } from './support/temp-repo.js';
 
 const PROMPTS = ['Add a test for the parser', 'Rename the config loader', 'Fix the typo in the README'];
@@ -144,5 +146,26 @@ describe('expert adapters per kind of work (real daemon, fixture model)', () => 
     assert.equal(forced.forced, true);
     assert.equal((await client.request(ClustersList))?.clusters.find((c) => c.cluster === target)?.adapters.orchestrator, 2);
     assert.equal((await client.request(Status)).adapters.orchestrator.version, 1, 'the general adapter is untouched');
+  });
+
+  it('from the CLI: `tandem clusters` shows the stored clustering and `export --split-by-cluster` writes one folder and manifest per cluster', async () => {
+    buildOnce();
+    const tandem = (...args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(process.execPath, [CLI_BUNDLE, ...args], { env: home.env }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    });
+    const listed = await tandem('clusters', '--json');
+    assert.equal(listed.code, 0, listed.stderr);
+    const clustering = JSON.parse(listed.stdout) as { version: number; clusters: { cluster: number }[] };
+    assert.equal(clustering.version, 2, 'shown, not rebuilt');
+    const out = join(scratch, 'split', 'data.jsonl');
+    const both = await tandem('export', '--format', 'trl-sft', '--role', 'all', '--cluster', '0', '--split-by-cluster', '--out', out);
+    assert.equal(both.code, 2);
+    const split = await tandem('export', '--format', 'trl-sft', '--role', 'all', '--split-by-cluster', '--out', out);
+    assert.equal(split.code, 0, split.stderr);
+    for (const { cluster } of clustering.clusters) {
+      const manifest = JSON.parse(readFileSync(join(scratch, 'split', `cluster-${cluster}`, 'manifest.json'), 'utf8')) as { filters: { cluster?: number }; clustering?: number };
+      assert.deepEqual([manifest.filters.cluster, manifest.clustering], [cluster, 2]);
+    }
+    assert.equal(existsSync(out), false, 'nothing is written outside the cluster folders');
   });
 });
