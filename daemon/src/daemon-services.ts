@@ -17,6 +17,7 @@ import { DataService, DEFAULT_SCAN_MINUTES } from './services/data-service.js';
 import { EvaluationService } from './services/evaluation-service.js';
 import { recoverInterruptedWork } from './services/interrupted-work.js';
 import { ModelService } from './services/model-service.js';
+import { PatternService } from './services/pattern-service.js';
 import { RepoAllowlists } from './services/repo-allowlists.js';
 import { findSandbox, NO_SANDBOX_ADVICE, UNSANDBOXED_ENV } from './agents/tools/command-sandbox.js';
 import { ReviewService } from './services/review-service.js';
@@ -71,6 +72,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   const evaluations = new EvaluationService({
     databasePath: paths.database, adapters, env, runtime: async () => (await engine()).models.runtime, clusterKey: (cluster) => clusters.key(cluster),
   });
+  const patterns = new PatternService({ databasePath: paths.database, runtime: async () => (await engine()).models.runtime });
   if (!inProcess) await engine();
   /** The live tasks, when the engine runs; before it does, no task of this process can be live. */
   const liveTasks = async () => (engine.made() ? (await engine()).tasks : null);
@@ -115,6 +117,8 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     clustersBuild: (p, ctx) => gate.run(() => clusters.build(p, ctx.progress)),
     clustersUseAdapter: (p) => gate.run(() => clusters.useAdapter(p)),
     signalsScan: (p, ctx) => gate.run(() => data.signalsScan(p ?? {}, ctx.progress)),
+    patternsList: (p, ctx) => patterns.list(p, ctx.progress),
+    patternsExport: (p, ctx) => withAbort(ctx.token, (signal) => patterns.export(p, ctx.progress, signal)),
     daemonSettings: (p) => gate.run(async () => settings.apply(p, await loadedModel())),
     async markInterruptedTasks() {
       const interrupted = markInterruptedTasks(store());
@@ -159,4 +163,15 @@ function signalsScanMinutes(say: (line: string) => void): number {
 /** A worktree belongs to a live task while the task still waits for review. */
 function isReviewable(store: Store, taskId: string): boolean {
   return store.db.prepare("SELECT 1 FROM tasks WHERE id = ? AND state = 'review'").get(taskId) !== undefined;
+}
+
+/** Runs work that takes an AbortSignal, aborted when the request is cancelled. */
+async function withAbort<T>(token: { onCancellationRequested(listener: () => void): { dispose(): void } }, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const listener = token.onCancellationRequested(() => controller.abort());
+  try {
+    return await run(controller.signal);
+  } finally {
+    listener.dispose();
+  }
 }

@@ -6,6 +6,7 @@ import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
 import { ReviewDropHunk, ReviewHunks } from './protocol/review-hunks.js';
 import { ClustersBuild, ClustersList, ClustersUseAdapter } from './protocol/work-clusters.js';
+import { PatternsExport, PatternsList } from './protocol/failure-patterns.js';
 import {
   AdaptersChangedNotification, AdaptersEvaluate, AdaptersEvaluations, AdaptersImport, AdaptersPromote,
 } from './protocol/adapter-evaluation.js';
@@ -47,6 +48,8 @@ export const serviceRequests = {
   clustersList: ClustersList,
   clustersBuild: ClustersBuild,
   clustersUseAdapter: ClustersUseAdapter,
+  patternsList: PatternsList,
+  patternsExport: PatternsExport,
 } as const;
 
 /** What a handler knows about the request it answers. */

@@ -13,6 +13,8 @@ import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { FIXTURE_AGENT_CONFIG } from '../../daemon/src/services/agent-settings.js';
 import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
 import { ReviewRecorder } from '../../daemon/src/store/review-recorder.js';
+import type { TaskEvent } from '../../daemon/src/protocol/events.js';
+import { applyEvent, attemptRows, emptyTimeline, type AttemptGroupEntry } from '../../webview-ui/src/timeline-model.js';
 import { SAMPLE_FILES } from '../agents/scenario-kit.js';
 import { trlGrpoSchema } from '../support/dataset-schemas/trl.js';
 import { act, ScriptedModel } from '../agents/scripted-model.js';
@@ -49,8 +51,9 @@ describe('agents: several attempts per subtask (scratch worktrees, real critic)'
         act('done', { summary: `wrote version ${Math.floor(call / 3) + 1}` }),
       ][call % 3]!,
     });
+    const events: TaskEvent[] = [];
     const result = await runTask({
-      model: new CriticOnRuntime(scripted, runtime), recorder: harness.recorder, workspace: harness.workspace, tools: harness.tools,
+      model: new CriticOnRuntime(scripted, runtime), recorder: harness.recorder, workspace: harness.workspace, tools: harness.tools, onEvent: (e) => events.push(e),
       config: { ...FIXTURE_AGENT_CONFIG, maxTokens: { orchestrator: 192, worker: 224, critic: 512 }, shownChars: 400, temperature: 1, seed: 3, critic: true, attempts: 3 },
     }, { taskId: 'att-1', prompt: 'Add attempt.txt', repoPath: site.repo });
     assert.equal(result.state, 'review');
@@ -67,6 +70,12 @@ describe('agents: several attempts per subtask (scratch worktrees, real critic)'
     const expected = rows.reduce((kept, r) => (rank(r) > rank(kept) ? r : kept));
     assert.deepEqual(rows.filter((r) => r.chosen).map((r) => r.attempt), [expected.attempt]);
     assert.deepEqual(rows.map((r) => r.outcome), rows.map((r) => (r.chosen ? 'accepted' : 'stopped')));
+    // The panel's timeline, fed the live events, shows the attempts as one group with the same scores and choice.
+    const timeline = emptyTimeline('att-1');
+    events.forEach((e) => applyEvent(timeline, e));
+    const group = timeline.entries.find((e): e is AttemptGroupEntry => e.kind === 'attempts')!;
+    assert.deepEqual(attemptRows(timeline, group).map((r) => [r.attempt, r.score, r.chosen]), rows.map((r) => [r.attempt, r.score, r.chosen === 1]));
+    assert.equal(timeline.entries.filter((e) => e.kind === 'subtask').length, 0, 'no attempt shows as a subtask of its own');
 
     // Isolation: no attempt saw another's file; the task's worktree holds the kept version only.
     const listings = steps.filter((s) => s.role === 'worker' && s.action?.tool === 'list_files').map((s) => s.toolCalls[0]!.result);

@@ -1,11 +1,13 @@
 // The Tandem panel: start tasks, watch them live, list past tasks and replay them step by step.
 // It receives task events (deltas) from the host and asks the daemon for lists and details.
 import type { TaskEvent } from '../../daemon/src/protocol/events.js';
+import type { PatternsList } from '../../daemon/src/protocol/failure-patterns.js';
 import type { TaskCancel, TaskGet, TaskList, TaskStart } from '../../daemon/src/protocol/messages.js';
 import type { TaskSummary } from '../../daemon/src/protocol/types.js';
 import { h } from './dom.js';
 import { HostBridge } from './host-bridge.js';
 import './panel.css';
+import { PatternsView } from './patterns-view.js';
 import { eventsFromDetail } from './replay.js';
 import { TaskForm } from './task-form.js';
 import { applyEvent, emptyTimeline, type TaskTimeline } from './timeline-model.js';
@@ -39,11 +41,13 @@ const heading = h('h2', { id: 'task-heading' }, 'No task selected');
 const controls = h('div', { class: 'controls' });
 const view = new TimelineView();
 const errorLine = h('p', { class: 'error', role: 'alert' });
+const patterns = new PatternsView(() => bridge.request<typeof PatternsList>('tandem/patterns/list', {}), (taskId) => void select(taskId, false));
 
 document.getElementById('app')!.append(
   status, form.element, errorLine,
   h('section', { 'aria-label': 'Tasks' }, h('h2', {}, 'Tasks'), taskList),
   h('section', { 'aria-labelledby': 'task-heading' }, heading, controls, view.element),
+  patterns.element,
 );
 bridge.ready();
 void refreshList();

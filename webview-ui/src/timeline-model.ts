@@ -16,11 +16,20 @@ export interface TimelineStep {
   finished: boolean;
 }
 
-/** Top-level entries in order: orchestrator steps, rounds, and subtasks (which hold worker steps). */
+export interface SubtaskEntry { kind: 'subtask'; subtask: SubtaskRecord; steps: string[]; stopReason: StopReason | null }
+
+/**
+ * Several attempts at one delegation (subtasks `<groupId>-aN`), shown as one group. `chosen` is the
+ * attempt the orchestrator was given, once the daemon says (attempts.decided).
+ */
+export interface AttemptGroupEntry { kind: 'attempts'; groupId: string; attempts: SubtaskEntry[]; chosen: string | null }
+
+/** Top-level entries in order: orchestrator steps, rounds, subtasks (which hold worker steps) and attempt groups (which hold subtasks). */
 export type TimelineEntry =
   | { kind: 'round'; round: number; feedback: string | null }
   | { kind: 'step'; key: string }
-  | { kind: 'subtask'; subtask: SubtaskRecord; steps: string[]; stopReason: StopReason | null };
+  | SubtaskEntry
+  | AttemptGroupEntry;
 
 export interface TaskTimeline {
   taskId: string;
@@ -45,9 +54,21 @@ export function applyEvent(timeline: TaskTimeline, event: TaskEvent): { stepKey?
     case 'round.started':
       timeline.entries.push({ kind: 'round', round: event.round, feedback: event.feedback });
       return { structure: true };
-    case 'subtask.started':
-      timeline.entries.push({ kind: 'subtask', subtask: event.subtask, steps: [], stopReason: null });
+    case 'subtask.started': {
+      const entry: SubtaskEntry = { kind: 'subtask', subtask: event.subtask, steps: [], stopReason: null };
+      const attempt = attemptOf(event.subtask.id);
+      const group = attempt && timeline.entries.find((e): e is AttemptGroupEntry => e.kind === 'attempts' && e.groupId === attempt.groupId);
+      if (group) group.attempts.push(entry);
+      else if (attempt) timeline.entries.push({ kind: 'attempts', groupId: attempt.groupId, attempts: [entry], chosen: null });
+      else timeline.entries.push(entry);
       return { structure: true };
+    }
+    case 'attempts.decided': {
+      const group = timeline.entries.find((e): e is AttemptGroupEntry => e.kind === 'attempts' && e.groupId === event.groupId);
+      if (!group) return {};
+      group.chosen = event.chosen;
+      return { structure: true };
+    }
     case 'subtask.finished': {
       const entry = findSubtask(timeline, event.subtaskId);
       if (!entry) return {};
@@ -94,8 +115,49 @@ export function applyEvent(timeline: TaskTimeline, event: TaskEvent): { stepKey?
   }
 }
 
-function findSubtask(timeline: TaskTimeline, id: string): Extract<TimelineEntry, { kind: 'subtask' }> | undefined {
-  return timeline.entries.find((e): e is Extract<TimelineEntry, { kind: 'subtask' }> => e.kind === 'subtask' && e.subtask.id === id);
+function findSubtask(timeline: TaskTimeline, id: string): SubtaskEntry | undefined {
+  for (const entry of timeline.entries) {
+    if (entry.kind === 'subtask' && entry.subtask.id === id) return entry;
+    if (entry.kind === 'attempts') {
+      const attempt = entry.attempts.find((a) => a.subtask.id === id);
+      if (attempt) return attempt;
+    }
+  }
+  return undefined;
+}
+
+/** `<group>-a<N>` is attempt N of a delegation (agents/subtask-attempts.ts names them so). */
+export function attemptOf(subtaskId: string): { groupId: string; attempt: number } | null {
+  const match = /^(.+)-a(\d+)$/.exec(subtaskId);
+  return match ? { groupId: match[1]!, attempt: Number(match[2]) } : null;
+}
+
+export interface AttemptRow {
+  entry: SubtaskEntry;
+  attempt: number;
+  /** The critic's score of this attempt (its last verdict), null when it gave none. */
+  score: number | null;
+  chosen: boolean;
+}
+
+/**
+ * One row per attempt of a group. Which was chosen comes from the daemon's attempts.decided; a replay
+ * of a stored task has no such event, and there the chosen attempt is the one the orchestrator went on
+ * with (accepted or revised; the others are stopped when the group is decided).
+ */
+export function attemptRows(timeline: TaskTimeline, group: AttemptGroupEntry): AttemptRow[] {
+  const chosen = group.chosen
+    ?? group.attempts.find((a) => a.subtask.outcome === 'accepted' || a.subtask.outcome === 'revised')?.subtask.id
+    ?? null;
+  return group.attempts.map((entry) => {
+    const verdicts = entry.steps.map((key) => timeline.steps.get(key)?.action).filter((a) => a?.tool === 'verdict');
+    const last = verdicts.at(-1);
+    return {
+      entry, attempt: attemptOf(entry.subtask.id)?.attempt ?? 0,
+      score: last?.tool === 'verdict' ? last.args.score : null,
+      chosen: entry.subtask.id === chosen,
+    };
+  });
 }
 
 /** A one-line summary of what a step did, for the timeline row. */

@@ -1,7 +1,7 @@
 // Renders a task's timeline. Structure changes redraw the list; streamed tokens update only the
 // text of the one step they belong to.
-import type { TaskTimeline, TimelineStep } from './timeline-model.js';
-import { describeAction } from './timeline-model.js';
+import type { AttemptGroupEntry, SubtaskEntry, TaskTimeline, TimelineStep } from './timeline-model.js';
+import { attemptRows, describeAction } from './timeline-model.js';
 import { h } from './dom.js';
 
 export class TimelineView {
@@ -15,10 +15,8 @@ export class TimelineView {
         return h('li', { class: 'round' }, `Round ${entry.round}`, entry.feedback ? h('q', {}, entry.feedback) : null);
       }
       if (entry.kind === 'step') return this.stepItem(timeline.steps.get(entry.key)!);
-      const outcome = entry.subtask.outcome ? ` — ${entry.subtask.outcome}${entry.stopReason ? ` (${entry.stopReason})` : ''}` : ' — running';
-      return h('li', { class: 'subtask' },
-        h('div', { class: 'subtask-title' }, `Subtask: ${entry.subtask.instruction}${outcome}`),
-        h('ol', { class: 'subtask-steps' }, ...entry.steps.map((key) => this.stepItem(timeline.steps.get(key)!))));
+      if (entry.kind === 'attempts') return this.attemptGroup(timeline, entry);
+      return this.subtaskItem(timeline, entry, `Subtask: ${entry.subtask.instruction}`);
     });
     if (timeline.state) {
       items.push(h('li', { class: `task-state state-${timeline.state}` },
@@ -26,6 +24,24 @@ export class TimelineView {
         timeline.diffFiles.length ? ` · ${timeline.diffFiles.length} file(s) to review` : null));
     }
     this.element.replaceChildren(...items);
+  }
+
+  private subtaskItem(timeline: TaskTimeline, entry: SubtaskEntry, title: string, extra: Record<string, string> = {}): HTMLElement {
+    const outcome = entry.subtask.outcome ? ` — ${entry.subtask.outcome}${entry.stopReason ? ` (${entry.stopReason})` : ''}` : ' — running';
+    return h('li', { class: 'subtask', ...extra },
+      h('div', { class: 'subtask-title' }, `${title}${outcome}`),
+      h('ol', { class: 'subtask-steps' }, ...entry.steps.map((key) => this.stepItem(timeline.steps.get(key)!))));
+  }
+
+  /** The attempts at one delegation as one group: each attempt's critic score, and which one was kept. */
+  private attemptGroup(timeline: TaskTimeline, group: AttemptGroupEntry): HTMLElement {
+    const rows = attemptRows(timeline, group);
+    const instruction = group.attempts[0]?.subtask.instruction ?? '';
+    return h('li', { class: 'attempt-group', 'data-group': group.groupId },
+      h('div', { class: 'subtask-title' }, `Subtask: ${instruction} — ${rows.length} attempt(s)${rows.some((r) => r.chosen) ? '' : ', choosing…'}`),
+      h('ol', { class: 'attempts' }, ...rows.map((row) => this.subtaskItem(timeline, row.entry,
+        `Attempt ${row.attempt} · critic ${row.score === null ? 'no score' : `${row.score}/5`}${row.chosen ? ' · chosen' : ''}`,
+        { class: `subtask attempt${row.chosen ? ' chosen' : ''}` }))));
   }
 
   updateStep(step: TimelineStep): boolean {

@@ -55,6 +55,7 @@ export async function runAttempts(ctx: RoundContext, subtask: SubtaskRecord, seq
       ctx.recorder.finishSubtask(a.session.subtask.id, 'stopped', reason);
       ctx.emit({ type: 'subtask.finished', taskId: ctx.taskId, subtaskId: a.session.subtask.id, outcome: 'stopped', stopReason: reason });
     }
+    ctx.emit({ type: 'attempts.decided', taskId: ctx.taskId, groupId: subtask.id, chosen: chosen.session.subtask.id });
     closed = true;
     return { chosen, others: attempts.filter((a) => a !== chosen) };
   } catch (error) {

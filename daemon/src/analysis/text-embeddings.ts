@@ -2,7 +2,7 @@
 // The runtime already holds the model and its role contexts; an embedding context of its own is made for
 // each call and disposed after it, sized small, so the role contexts' KV caches are untouched and nothing
 // stays resident between analyses. Vectors are L2-normalised (clustering uses cosine distance) and cached
-// by the text's sha256 for as long as the embedder lives: the same model gives the same text the same vector.
+// by the text's sha256 (bounded, oldest out first): the same model gives the same text the same vector.
 import { createHash } from 'node:crypto';
 import type { LlamaModel, Token } from 'node-llama-cpp';
 
@@ -14,6 +14,9 @@ export interface TextEmbedderOptions {
 
 /** Tokens per embedded text by default: enough for a reason or a task title, small enough to cost little memory. */
 export const DEFAULT_EMBEDDING_TOKENS = 256;
+
+/** The cache's bound: a daemon lives long, and a 4096-wide vector is 16 KiB. The oldest entries go first. */
+const CACHE_BYTES = 64 * 1024 * 1024;
 
 /** What an empty text is embedded as, so it still gets a vector of the model's size. */
 const EMPTY_TEXT = '(empty)';
@@ -48,6 +51,8 @@ export class TextEmbedder {
     const keys = texts.map(textKey);
     const missing = new Map<string, string>();
     keys.forEach((key, index) => { if (!this.cache.has(key) && !missing.has(key)) missing.set(key, texts[index]!); });
+    // This call's vectors, whatever the cache keeps of them.
+    const found = new Map(keys.filter((key) => this.cache.has(key)).map((key) => [key, this.cache.get(key)!]));
     if (missing.size > 0) {
       const contextSize = Math.min(this.options.contextSize ?? DEFAULT_EMBEDDING_TOKENS, this.model.trainContextSize);
       const context = await this.model.createEmbeddingContext({ contextSize, batchSize: contextSize, threads: this.options.threads });
@@ -55,14 +60,25 @@ export class TextEmbedder {
         let done = 0;
         for (const [key, text] of missing) {
           const embedding = await context.getEmbeddingFor(this.tokensFor(text, contextSize));
-          this.cache.set(key, normalised(embedding.vector));
+          const vector = normalised(embedding.vector);
+          found.set(key, vector);
+          this.remember(key, vector);
           onProgress?.(++done, missing.size);
         }
       } finally {
         await context.dispose();
       }
     }
-    return keys.map((key) => this.cache.get(key)!);
+    return keys.map((key) => found.get(key)!);
+  }
+
+  private remember(key: string, vector: Float32Array): void {
+    this.cache.set(key, vector);
+    const limit = Math.max(64, Math.floor(CACHE_BYTES / Math.max(1, vector.byteLength)));
+    for (const oldest of this.cache.keys()) {
+      if (this.cache.size <= limit) break;
+      this.cache.delete(oldest);
+    }
   }
 
   /** The text's tokens, cut to leave room for the BOS/EOS tokens node-llama-cpp adds (it refuses inputs that fill the context). */

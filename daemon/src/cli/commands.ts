@@ -6,6 +6,7 @@ import { demoCommand } from './demo-command.js';
 import { evalCommands } from './eval-commands.js';
 import { exportCommands } from './export-commands.js';
 import { modelsCommands } from './models-commands.js';
+import { patternsCommand } from './patterns-command.js';
 import { runtimeCommands } from './runtime-commands.js';
 import { reviewCommand } from './review-command.js';
 import { storeCommands } from './store-commands.js';
@@ -22,6 +23,7 @@ export const commands: CliCommand[] = [
   ...taskCommands,
   reviewCommand,
   trainCommand,
+  patternsCommand,
   demoCommand,
   clustersCommand,
 ];

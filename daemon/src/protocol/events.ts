@@ -13,6 +13,8 @@ export type TaskEvent =
   | { type: 'step.tokens'; taskId: string; stepKey: string; text: string }
   | { type: 'step.finished'; taskId: string; stepKey: string; step: StepRecord }
   | { type: 'tool.result'; taskId: string; stepKey: string; call: ToolCallRecord }
-  | { type: 'diff.ready'; taskId: string; diff: TaskDiff };
+  | { type: 'diff.ready'; taskId: string; diff: TaskDiff }
+  /** Several attempts at one delegation (subtasks `<groupId>-aN`) were scored; `chosen` is the attempt the orchestrator was given. */
+  | { type: 'attempts.decided'; taskId: string; groupId: string; chosen: string };
 
 export type { ProgressEvent };

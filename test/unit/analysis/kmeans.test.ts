@@ -91,3 +91,18 @@ describe('k-means (cosine, k-means++ with a seeded RNG)', () => {
     assert.equal(clusterLabel([2], texts, 10), `${'x'.repeat(9)}…`);
   });
 });
+
+describe('random projection before clustering', () => {
+  it('keeps narrow vectors as they are, and projects wide ones deterministically without losing blobs', async () => {
+    const { projectVectors } = await import('../../../daemon/src/analysis/random-projection.js');
+    const narrow = [Float32Array.from([1, 2, 3])];
+    assert.equal(projectVectors(narrow, 8)[0], narrow[0]);
+    const { points, truth } = blobs([0, 700, 1500], 10, 2048, 0.02);
+    const projected = projectVectors(points, 128);
+    assert.equal(projected[0]!.length, 128);
+    assert.deepEqual([...projectVectors(points, 128)[5]!], [...projected[5]!], 'the same projection every time');
+    const clustering = kMeans(projected);
+    assert.equal(clustering.k, 3);
+    assert.ok(samePartition(clustering.assignments, truth));
+  });
+});

@@ -24,10 +24,16 @@ export interface DatasetManifest extends ExportManifest {
   dropped: { duplicates: number; unexpressible: number };
 }
 
+/** A targeted export (one failure pattern's tasks): only these tasks, and what the manifest says they are. */
+export interface ExportScope {
+  taskIds: ReadonlySet<string>;
+  manifest: Record<string, unknown>;
+}
+
 const YIELD_EVERY_MS = 50;
 
 export async function exportDataset(
-  dbPath: string, options: ExportOptions, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal,
+  dbPath: string, options: ExportOptions, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal, scope?: ExportScope,
 ): Promise<DatasetManifest> {
   const planned = planExport(options);
   if (!planned.ok) throw new ExportInputError(planned.message);
@@ -53,6 +59,7 @@ export async function exportDataset(
     let lastYield = Date.now();
     const appliedOf = reader.appliedInTaskOrder();
     for (const task of reader.tasks(filter)) {
+      if (scope && !scope.taskIds.has(task.id)) continue;
       const { steps: taskSteps, read } = reader.steps(task.id, plan.roles);
       steps += read;
       if (taskSteps.length) {
@@ -100,6 +107,7 @@ export async function exportDataset(
       ...(cluster && { clustering: cluster.clustering }),
       steps,
       dropped,
+      ...scope?.manifest,
     };
     writeFileAtomically(plan.manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     progress({ done: steps, finished: true });
