@@ -25,6 +25,8 @@ import { ServiceGate } from './services/service-gate.js';
 import { SettingsService } from './services/settings-service.js';
 import { TrainingService } from './services/training-service.js';
 import { notFound, TaskService } from './services/task-service.js';
+import { WorkClusterService } from './services/work-cluster-service.js';
+import type { ModelRuntime } from './runtime/model-runtime.js';
 import { TANDEM_VERSION } from './version.js';
 
 export interface ServicesOptions {
@@ -53,6 +55,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
   if (sandbox.kind === 'unsandboxed') say(`allowed commands run WITHOUT a sandbox (${UNSANDBOXED_ENV}=1), as you, with everything you can reach`);
   const agentOptions = new AgentOptionsHolder(env, say);
   const settings = new SettingsService(allowlists, paths.models, agentOptions);
+  const clusters: WorkClusterService = new WorkClusterService({ store, adapters, runtime: async (): Promise<ModelRuntime> => (await engine()).models.runtime });
   const engine = once(async () => {
     const models = await ModelService.start(paths, adapters, say, env);
     const scheduler = new GenerationScheduler(models.runtime);
@@ -62,11 +65,14 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
       agentOptions: () => agentOptions.current,
       allowedCommands: (repoPath) => allowlists.forRepo(repoPath),
       commandNetwork: (repoPath) => allowlists.networkFor(repoPath),
+      routing: { forPrompt: (prompt) => clusters.route(prompt, models.runtime), ofTask: (taskId) => clusters.routeOf(taskId) },
     });
     const review = new ReviewService({ store: store(), reviews: new ReviewRecorder(store()), tasks, paths, events });
     return { models, scheduler, tasks, review };
   });
-  const evaluations = new EvaluationService({ databasePath: paths.database, adapters, env, runtime: async () => (await engine()).models.runtime });
+  const evaluations = new EvaluationService({
+    databasePath: paths.database, adapters, env, runtime: async () => (await engine()).models.runtime, clusterKey: (cluster) => clusters.key(cluster),
+  });
   const patterns = new PatternService({ databasePath: paths.database, runtime: async () => (await engine()).models.runtime });
   // The CLI bundle this daemon runs from (`node dist/daemon/cli.js daemon`) also trains: see training-service.ts.
   const training = new TrainingService({ cliPath: env.TANDEM_CLI ?? process.argv[1]!, env });
@@ -93,13 +99,13 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     status,
     modelsList: async () => (await engine()).models.modelsList(),
     adaptersList: (p) => adapters.list(p?.role),
-    adaptersAdd: (p, ctx) => gate.run(() => adapters.add(p.role, p.path, ctx.progress)),
+    adaptersAdd: (p, ctx) => gate.run(() => adapters.add(p.role, p.path, ctx.progress, p.cluster === undefined ? undefined : clusters.key(p.cluster))),
     adaptersUse: (p) => gate.run(() => {
       evaluations.checkSwitch(p.role, p.version);
       return adapters.use(p.role, p.version);
     }),
     adaptersRemove: (p) => gate.run(() => adapters.remove(p.role, p.version)),
-    adaptersImport: (p, ctx) => gate.run(() => adapters.import(p.role, p.dir, p.activate === true, ctx.progress)),
+    adaptersImport: (p, ctx) => gate.run(() => adapters.import(p.role, p.dir, p.activate === true, ctx.progress, p.cluster === undefined ? undefined : clusters.key(p.cluster))),
     adaptersEvaluate: (p, ctx) => gate.run(() => evaluations.evaluate(p, ctx.progress)),
     adaptersPromote: (p, ctx) => gate.run(() => evaluations.promote(p, ctx.progress)),
     adaptersEvaluations: (p) => evaluations.records.evaluations(p?.role),
@@ -114,6 +120,9 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
     reviewDropHunk: (p) => gate.run(async () => (await engine()).review.dropHunk(p)),
     exportRun: (p, ctx) => data.exportRun(p, ctx.progress, ctx.token),
     statsGet: () => data.statsGet(),
+    clustersList: async () => clusters.list((await loadedModel())?.model.sha256),
+    clustersBuild: (p, ctx) => gate.run(() => clusters.build(p, ctx.progress)),
+    clustersUseAdapter: (p) => gate.run(() => clusters.useAdapter(p)),
     signalsScan: (p, ctx) => gate.run(() => data.signalsScan(p ?? {}, ctx.progress)),
     patternsList: (p, ctx) => patterns.list(p, ctx.progress),
     patternsExport: (p, ctx) => withAbort(ctx.token, (signal) => patterns.export(p, ctx.progress, signal)),

@@ -5,6 +5,7 @@ import { ResponseError, type CancellationToken, type MessageConnection } from 'v
 import { DaemonShutdown } from './protocol/daemon-lifecycle.js';
 import { DaemonSettings } from './protocol/daemon-settings.js';
 import { ReviewDropHunk, ReviewHunks } from './protocol/review-hunks.js';
+import { ClustersBuild, ClustersList, ClustersUseAdapter } from './protocol/work-clusters.js';
 import { PatternsExport, PatternsList } from './protocol/failure-patterns.js';
 import { TrainingRun } from './protocol/training.js';
 import {
@@ -45,6 +46,9 @@ export const serviceRequests = {
   statsGet: StatsGet,
   signalsScan: SignalsScan,
   daemonSettings: DaemonSettings,
+  clustersList: ClustersList,
+  clustersBuild: ClustersBuild,
+  clustersUseAdapter: ClustersUseAdapter,
   patternsList: PatternsList,
   patternsExport: PatternsExport,
   trainingRun: TrainingRun,

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { TaskEvent } from '../../daemon/src/protocol/events.js';
 import { TaskSubscribe } from '../../daemon/src/protocol/messages.js';
 import type { DaemonClient } from '../../daemon/src/client/daemon-client.js';
+import { ClustersTree } from './clusters/clusters-tree.js';
 import { DaemonConnection } from './daemon/daemon-connection.js';
 import { DaemonLog } from './daemon-log.js';
 import { PanelHost } from './panel/panel-host.js';
@@ -25,6 +26,7 @@ export class TandemContext implements vscode.Disposable {
   readonly panel: PanelHost;
   readonly statusBar: StatusBar;
   readonly settings: SettingsSync;
+  readonly clusters = new ClustersTree();
   private readonly eventEmitter = new vscode.EventEmitter<TaskEvent>();
   /** Every task event from the daemon; tests and views listen here. */
   readonly onTaskEvent = this.eventEmitter.event;
@@ -42,6 +44,7 @@ export class TandemContext implements vscode.Disposable {
       this.panel, this.statusBar, this.settings, this.reviews, this.connection, this.log, this.eventEmitter,
       vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, new OriginalContentProvider(this.connection)),
       vscode.window.createTreeView('tandem.changes', { treeDataProvider: new ChangesTree(this.reviews), showCollapseAll: true }),
+      this.clusters, vscode.window.createTreeView('tandem.clusters', { treeDataProvider: this.clusters }),
       this.hunkLenses,
       vscode.languages.registerCodeLensProvider({ scheme: 'file' }, this.hunkLenses),
       vscode.workspace.onDidSaveTextDocument(() => this.hunkLenses.refresh()),
@@ -85,11 +88,12 @@ export class TandemContext implements vscode.Disposable {
     client.onAdaptersChanged((change) => {
       this.log.info(`adapters: ${change.role} v${change.version ?? 'base'} ${change.change}; active v${change.active ?? 'base'}`);
       void this.statusBar.refresh(client).catch(() => {});
+      void this.clusters.refresh(client).catch(() => {});
     });
     try {
       await client.request(TaskSubscribe, { taskId: '*' });
       await this.settings.connected(client);
-      await Promise.all([this.statusBar.refresh(client), this.reviews.reload(client)]);
+      await Promise.all([this.statusBar.refresh(client), this.reviews.reload(client), this.clusters.refresh(client)]);
     } catch (error) {
       this.log.info(`after connecting: ${(error as Error).message}`);
     }

@@ -23,7 +23,10 @@ describe('store: open and migrate', () => {
       assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
       assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
       const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      assert.deepEqual(tables, ['adapters', 'applied_changes', 'attempts', 'base_models', 'blobs', 'diffs', 'repos', 'review_hunks', 'reviews', 'rounds', 'signals', 'steps', 'subtasks', 'tasks', 'tool_calls']);
+      assert.deepEqual(tables, [
+        'adapters', 'applied_changes', 'attempts', 'base_models', 'blobs', 'clusterings', 'diffs', 'repos', 'review_hunks', 'reviews', 'rounds',
+        'signals', 'steps', 'subtasks', 'task_clusters', 'tasks', 'tool_calls', 'work_clusters',
+      ]);
       assert.equal(statSync(file).mode & 0o777, 0o600);
     } finally {
       store.close();

@@ -23,6 +23,23 @@ export interface GenerateRequest {
   seed?: number;
   signal?: AbortSignal;
   onToken?: (text: string) => void;
+  /** The task's cluster adapter for this role (see TaskRoute); the role's general adapter when absent. */
+  expert?: ExpertAdapter;
+}
+
+/** A registered adapter version a step may run on instead of its role's general one. */
+export interface ExpertAdapter {
+  path: string;
+  version: number;
+  sha256: string;
+}
+
+/** Where a task's steps run: the kind of work (cluster of a clustering) it was routed to, and that cluster's adapters. */
+export interface TaskRoute {
+  clustering: number;
+  cluster: number;
+  /** Roles without an entry run on their general adapter. */
+  experts: Partial<Record<Role, ExpertAdapter>>;
 }
 
 export interface GenerateResult {
@@ -62,6 +79,8 @@ export interface TrajectoryRecorder {
   /** One attempt of a group (the attempts at one delegation, each its own subtask), its critic score and whether it was kept. */
   recordAttempt(attempt: AttemptRecord): void;
   setTaskState(taskId: string, state: TaskState, stopReason?: StopReason | null): void;
+  /** The cluster a new task was routed to (after startTask); recorders without clusters may ignore it. */
+  recordRoute?(taskId: string, route: { clustering: number; cluster: number }): void;
 }
 
 export interface AttemptRecord {
@@ -91,6 +110,8 @@ export interface StepInput {
   stopReason: string;
   /** 'done' normally; 'cancelled' or 'error' when the generation did not complete. */
   state: 'done' | 'cancelled' | 'error';
+  /** The cluster the task was routed to; null or absent when no clustering existed. */
+  route?: { clustering: number; cluster: number } | null;
 }
 
 /** A task's isolated git worktree, as the agents and tools see it. */

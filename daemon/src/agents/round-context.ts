@@ -3,7 +3,7 @@ import type { TaskEvent } from '../protocol/events.js';
 import type { AdapterRef, Role, ToolCallRecord } from '../protocol/types.js';
 import type { AgentConfig } from './agent-config.js';
 import type { BudgetMeter } from './guards.js';
-import type { ModelPort, TaskWorkspace, ToolExecutor, TrajectoryRecorder } from './ports.js';
+import type { ModelPort, TaskRoute, TaskWorkspace, ToolExecutor, TrajectoryRecorder } from './ports.js';
 import type { TokenLimit } from './token-cut.js';
 
 export interface RoundContext {
@@ -20,6 +20,8 @@ export interface RoundContext {
   /** The adapter a role will run on, for step.started (the step's record uses what the model reports). */
   readonly adapterOf: (role: Role) => AdapterRef;
   readonly taskMeter: BudgetMeter;
+  /** The kind of work the task was routed to and its adapters per role; null without a clustering. */
+  readonly route: TaskRoute | null;
   /** Steps started in this round: names step keys and varies the seed. */
   stepCount: number;
 }
@@ -33,4 +35,10 @@ export function recordToolCall(ctx: RoundContext, stepId: number, stepKey: strin
 /** How much of a tool result, file or diff a role is shown: `share` times the config's tokens, counted by the model. */
 export function shownLimit(ctx: Pick<RoundContext, 'model' | 'config'>, share = 1): TokenLimit {
   return { maxTokens: Math.floor(ctx.config.shownTokens * share), countTokens: (text) => ctx.model.countTokens(text) };
+}
+
+/** The adapter a role's next step runs on: the route's expert for the role, or the role's general one. */
+export function stepAdapterOf(ctx: RoundContext, role: Role): AdapterRef {
+  const expert = ctx.route?.experts[role];
+  return expert ? { role, version: expert.version, sha256: expert.sha256 } : ctx.adapterOf(role);
 }

@@ -8,7 +8,7 @@ import { parseAction } from './action-parser.js';
 import { fitContext } from './context-compaction.js';
 import type { BudgetMeter, GuardStop } from './guards.js';
 import type { ChatTurn, GenerateResult, StepInput } from './ports.js';
-import { recordToolCall, shownLimit, type RoundContext } from './round-context.js';
+import { recordToolCall, shownLimit, stepAdapterOf, type RoundContext } from './round-context.js';
 import { toolResultMessage } from './transcript.js';
 
 export interface StepRequest {
@@ -56,7 +56,7 @@ export async function runStep(ctx: RoundContext, request: StepRequest): Promise<
 
   const stepKey = `${ctx.taskId}:${ctx.round}:${++ctx.stepCount}`;
   const sent = messages.map((m) => ({ ...m }));
-  ctx.emit({ type: 'step.started', taskId: ctx.taskId, stepKey, subtaskId: request.subtaskId, role, adapter: ctx.adapterOf(role) });
+  ctx.emit({ type: 'step.started', taskId: ctx.taskId, stepKey, subtaskId: request.subtaskId, role, adapter: stepAdapterOf(ctx, role) });
   let result: GenerateResult;
   try {
     result = await ctx.model.generate({
@@ -67,6 +67,7 @@ export async function runStep(ctx: RoundContext, request: StepRequest): Promise<
       temperature: ctx.config.temperature,
       seed: ctx.config.seed === undefined ? undefined : ctx.config.seed + ctx.stepCount,
       signal: ctx.signal,
+      ...(ctx.route?.experts[role] && { expert: ctx.route.experts[role] }),
       onToken: (text) => ctx.emit({ type: 'step.tokens', taskId: ctx.taskId, stepKey, text }),
     });
   } catch (error) {
@@ -114,6 +115,7 @@ function record(
     latencyMs: result.latencyMs,
     stopReason: result.stopReason,
     state,
+    route: ctx.route && { clustering: ctx.route.clustering, cluster: ctx.route.cluster },
   };
   const id = ctx.recorder.recordStep(step);
   const { messages: _sent, state: _state, ...fields } = step;
@@ -126,7 +128,7 @@ function record(
 function failedGeneration(ctx: RoundContext, role: Role, stopReason: string, message: string): Generation {
   return {
     text: `[generation ${stopReason}: ${message}]`,
-    adapter: ctx.adapterOf(role),
+    adapter: stepAdapterOf(ctx, role),
     tokensIn: 0,
     tokensOut: 0,
     tokensReused: 0,

@@ -6,7 +6,7 @@ import { agentConfig, type AgentConfig } from './agent-config.js';
 import { failureReason } from './failure-reason.js';
 import { BudgetMeter } from './guards.js';
 import { OrchestratorLoop, type RoundEnd } from './orchestrator-loop.js';
-import type { ModelPort, TaskWorkspace, ToolExecutor, TrajectoryRecorder } from './ports.js';
+import type { ModelPort, TaskRoute, TaskWorkspace, ToolExecutor, TrajectoryRecorder } from './ports.js';
 import { shownLimit, type RoundContext } from './round-context.js';
 import { orchestratorOpening } from './transcript.js';
 
@@ -21,6 +21,8 @@ export interface TaskRunDeps {
   signal?: AbortSignal;
   /** The adapter each role currently runs on (shown when a step starts); the base model when absent. */
   adapterOf?: (role: Role) => AdapterRef;
+  /** The kind of work the task was routed to (routing/work-router.ts); every round keeps it. */
+  route?: TaskRoute | null;
 }
 
 export interface TaskSpec {
@@ -56,6 +58,7 @@ export async function runTask(deps: TaskRunDeps, spec: TaskSpec): Promise<RoundR
     baseModelSha: deps.model.baseModelSha,
     agentOptions: { critic, attempts },
   });
+  if (deps.route) deps.recorder.recordRoute?.(spec.taskId, { clustering: deps.route.clustering, cluster: deps.route.cluster });
   return runRound(deps, spec, { round: 1, feedback: null });
 }
 
@@ -76,6 +79,7 @@ export async function runRound(deps: TaskRunDeps, spec: TaskSpec, next: { round:
     signal: deps.signal,
     adapterOf: deps.adapterOf ?? ((role) => ({ role, version: null, sha256: null })),
     taskMeter: new BudgetMeter('task', config.task),
+    route: deps.route ?? null,
     stepCount: 0,
   };
   deps.recorder.startRound(taskId, next.round, next.feedback);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { AdaptersAdd, AdaptersList, AdaptersRemove, AdaptersUse, Status } from '../protocol/messages.js';
 import { AdaptersEvaluations, AdaptersImport, type AdapterEvaluation } from '../protocol/adapter-evaluation.js';
 import { ROLES, type AdapterInfo, type Role } from '../protocol/types.js';
+import { ClustersUseAdapter } from '../protocol/work-clusters.js';
 import { tandemPaths } from '../paths.js';
 import { findLocalModel } from '../runtime/local-models.js';
 import { builtinCatalog } from '../runtime/model-catalog.js';
@@ -18,6 +19,14 @@ function parseRole(value: unknown): Role | string {
   return ROLES.includes(value as Role) ? (value as Role) : `unknown role "${value}"; use ${ROLES.join(' or ')}`;
 }
 const isRole = (value: string): value is Role => ROLES.includes(value as Role);
+
+const clusterOption = { cluster: { type: 'string' } } as const;
+
+/** --cluster C: a cluster of the current clustering (`tandem clusters`); undefined when not given, a message when wrong. */
+function parseCluster(value: unknown): number | undefined | string {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : `--cluster takes a cluster number from \`tandem clusters\` (got "${String(value)}")`;
+}
 
 function parseVersion(text: string | undefined): number | undefined {
   const match = text ? /^v?(\d+)$/.exec(text) : null;
@@ -47,13 +56,15 @@ async function answer(json: boolean, work: (client: TandemClient) => Promise<num
 
 const add: CliCommand = {
   name: 'adapters add',
-  usage: 'adapters add --role <orchestrator|worker> FILE.gguf [--base MODEL] [--json]',
-  summary: "Register a LoRA adapter as the role's next version and make it active",
-  options: { ...roleOption, base: { type: 'string' } },
+  usage: 'adapters add --role <orchestrator|worker|critic> FILE.gguf [--cluster C] [--base MODEL] [--json]',
+  summary: "Register a LoRA adapter as the role's next version and make it active (with --cluster: the role's adapter for that kind of work only)",
+  options: { ...roleOption, ...clusterOption, base: { type: 'string' } },
   async run({ values, positionals }) {
     const json = values.json === true;
     const role = parseRole(values.role);
     if (!isRole(role)) return printFailure(json, role, 2);
+    const cluster = parseCluster(values.cluster);
+    if (typeof cluster === 'string') return printFailure(json, cluster, 2);
     if (positionals.length !== 1) return printFailure(json, 'give one adapter file', 2);
     let base: string | null = null;
     if (typeof values.base === 'string') {
@@ -67,8 +78,9 @@ const add: CliCommand = {
         if (loaded !== base) return printFailure(json, `the running daemon checks adapters against its model (${loaded ?? 'none'}), not ${base}; stop it (tandem daemon --stop) or drop --base`);
       }
       client.onProgress(progressBars());
-      const added = await client.request(AdaptersAdd, { role, path: resolve(positionals[0]!) });
-      printResult(json, added, () => `Added ${role} v${added.version} (now active)\n${describe(added)}`);
+      const added = await client.request(AdaptersAdd, { role, path: resolve(positionals[0]!), ...(cluster !== undefined && { cluster }) });
+      const now = cluster === undefined ? 'now active' : `${role}'s adapter for cluster ${cluster}; other tasks keep the general one`;
+      printResult(json, added, () => `Added ${role} v${added.version} (${now})\n${describe(added)}`);
       return 0;
     }, base ? { ...process.env, TANDEM_MODEL: base } : undefined);
   },
@@ -76,19 +88,23 @@ const add: CliCommand = {
 
 const importPeft: CliCommand = {
   name: 'adapters import',
-  usage: 'adapters import DIR --role <orchestrator|worker> [--activate] [--json]',
+  usage: 'adapters import DIR --role <orchestrator|worker|critic> [--activate] [--cluster C] [--json]',
   summary: "Convert a PEFT LoRA folder (TRL, Unsloth, Axolotl) to GGUF and register it as the role's next version, inactive unless --activate",
-  options: { ...roleOption, activate: { type: 'boolean' } },
+  options: { ...roleOption, ...clusterOption, activate: { type: 'boolean' } },
   async run({ values, positionals }) {
     const json = values.json === true;
     const role = parseRole(values.role);
     if (!isRole(role)) return printFailure(json, role, 2);
     if (positionals.length !== 1) return printFailure(json, 'give one PEFT adapter folder (with adapter_config.json and adapter_model.safetensors)', 2);
     const activate = values.activate === true;
+    const cluster = parseCluster(values.cluster);
+    if (typeof cluster === 'string') return printFailure(json, cluster, 2);
+    const forCluster = cluster === undefined ? '' : ` --cluster ${cluster}`;
     return answer(json, async (client) => {
       client.onProgress(progressBars());
-      const added = await client.request(AdaptersImport, { role, dir: resolve(positionals[0]!), activate });
-      const next = activate ? 'now active' : `not active: \`tandem eval --role ${role}\`, then \`tandem adapters promote --role ${role} ${added.version}\``;
+      const added = await client.request(AdaptersImport, { role, dir: resolve(positionals[0]!), activate, ...(cluster !== undefined && { cluster }) });
+      const next = activate ? `now active${forCluster ? ` for cluster ${cluster}` : ''}`
+        : `not active: \`tandem eval --role ${role}${forCluster}\`, then \`tandem adapters promote --role ${role} ${added.version}${forCluster}\``;
       printResult(json, added, () => `Imported ${role} v${added.version} (${next})\n${describe(added)}`);
       return 0;
     });
@@ -120,15 +136,24 @@ const list: CliCommand = {
 
 const use: CliCommand = {
   name: 'adapters use',
-  usage: 'adapters use --role R <version|base> [--json]',
-  summary: "Choose a role's adapter version, or `base` for the base model alone",
-  options: roleOption,
+  usage: 'adapters use --role R <version|base> [--cluster C] [--json]',
+  summary: "Choose a role's adapter version, or `base` for the base model alone (with --cluster: for that kind of work; `base` there means the role's general adapter)",
+  options: { ...roleOption, ...clusterOption },
   async run({ values, positionals }) {
     const json = values.json === true;
     const role = parseRole(values.role);
     if (!isRole(role)) return printFailure(json, role, 2);
     const version = positionals[0] === 'base' ? null : parseVersion(positionals[0]);
     if (version === undefined || positionals.length !== 1) return printFailure(json, 'give a version number (e.g. 3) or `base`', 2);
+    const cluster = parseCluster(values.cluster);
+    if (typeof cluster === 'string') return printFailure(json, cluster, 2);
+    if (cluster !== undefined) {
+      return answer(json, async (client) => {
+        const ref = await client.request(ClustersUseAdapter, { role, cluster, version });
+        printResult(json, ref, () => `${role} now uses ${version === null ? 'its general adapter' : `v${version}`} for cluster ${cluster}`);
+        return 0;
+      });
+    }
     return answer(json, async (client) => {
       const ref = await client.request(AdaptersUse, { role, version });
       printResult(json, ref, () => `${role} now uses ${version === null ? 'the base model' : `v${version}`}`);

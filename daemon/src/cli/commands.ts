@@ -1,5 +1,6 @@
 // The table of every CLI command. Each area keeps its commands in its own file.
 import type { CliCommand } from './command.js';
+import { clustersCommand } from './clusters-command.js';
 import { daemonCommands } from './daemon-commands.js';
 import { demoCommand } from './demo-command.js';
 import { evalCommands } from './eval-commands.js';
@@ -24,4 +25,5 @@ export const commands: CliCommand[] = [
   trainCommand,
   patternsCommand,
   demoCommand,
+  clustersCommand,
 ];

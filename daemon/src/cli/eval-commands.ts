@@ -38,9 +38,9 @@ export function formatEvaluations(rows: AdapterEvaluation[]): string {
 
 const evaluate: CliCommand = {
   name: 'eval',
-  usage: 'eval --role R [--adapter V] [--against W|base] [--split F (default: the split it was last evaluated with, else 0.9)] [--json]',
+  usage: 'eval --role R [--adapter V] [--against W|base] [--split F (default: the split it was last evaluated with, else 0.9)] [--cluster C] [--json]',
   summary: 'Score an adapter version against another (default: the newest against the active) on held-out recorded work',
-  options: { role: { type: 'string' }, adapter: { type: 'string' }, against: { type: 'string' }, split: { type: 'string' } },
+  options: { role: { type: 'string' }, adapter: { type: 'string' }, against: { type: 'string' }, split: { type: 'string' }, cluster: { type: 'string' } },
   async run({ values }) {
     const json = values.json === true;
     const role = parseRole(values.role);
@@ -55,6 +55,10 @@ const evaluate: CliCommand = {
     const split = parseSplit(values.split);
     if (typeof split === 'string') return printFailure(json, split, 2);
     if (split !== undefined) params.split = split;
+    if (values.cluster !== undefined) {
+      if (typeof values.cluster !== 'string' || !/^\d+$/.test(values.cluster)) return printFailure(json, '--cluster takes a cluster number from `tandem clusters`', 2);
+      params.cluster = Number(values.cluster);
+    }
     return withTandemClient(async (client) => {
       client.onProgress(progressBars());
       try {
@@ -70,9 +74,9 @@ const evaluate: CliCommand = {
 
 const promote: CliCommand = {
   name: 'adapters promote',
-  usage: 'adapters promote --role R <version|base> [--force] [--split F (default: the split it was evaluated with)] [--json]',
+  usage: 'adapters promote --role R <version|base> [--force] [--split F (default: the split it was evaluated with)] [--cluster C] [--json]',
   summary: "Make a version the role's adapter if, on held-out work, it is not worse than the active one (--force overrides, and is recorded)",
-  options: { role: { type: 'string' }, force: { type: 'boolean' }, split: { type: 'string' } },
+  options: { role: { type: 'string' }, force: { type: 'boolean' }, split: { type: 'string' }, cluster: { type: 'string' } },
   async run({ values, positionals }) {
     const json = values.json === true;
     const role = parseRole(values.role);
@@ -81,11 +85,16 @@ const promote: CliCommand = {
     if (version === undefined || positionals.length !== 1) return printFailure(json, 'give the version to promote (e.g. 3) or base', 2);
     const split = parseSplit(values.split);
     if (typeof split === 'string') return printFailure(json, split, 2);
+    const cluster = values.cluster === undefined ? undefined : typeof values.cluster === 'string' && /^\d+$/.test(values.cluster) ? Number(values.cluster) : null;
+    if (cluster === null) return printFailure(json, '--cluster takes a cluster number from `tandem clusters`', 2);
     return withTandemClient(async (client) => {
       client.onProgress(progressBars());
       try {
-        const result = await client.request(AdaptersPromote, { role: role as Role, version, force: values.force === true, ...(split === undefined ? {} : { split }) });
-        printResult(json, result, () => `${role} now uses ${version === null ? 'the base model' : `v${version}`}${result.forced ? ' (forced past the gate)' : ''}: ${result.decision.reason}${splitLine(result.splitNote)}`);
+        const result = await client.request(AdaptersPromote, {
+          role: role as Role, version, force: values.force === true, ...(split === undefined ? {} : { split }), ...(cluster === undefined ? {} : { cluster }),
+        });
+        const where = cluster === undefined ? '' : ` for cluster ${cluster}`;
+        printResult(json, result, () => `${role} now uses ${version === null ? 'the base model' : `v${version}`}${where}${result.forced ? ' (forced past the gate)' : ''}: ${result.decision.reason}${splitLine(result.splitNote)}`);
         return 0;
       } catch (error) {
         return printRefusal(json, error);

@@ -1,7 +1,8 @@
 // `tandem export`: turns the trajectory store into a fine-tuning dataset (through the daemon when one runs).
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import { ExportRun } from '../protocol/messages.js';
+import { ClustersList } from '../protocol/work-clusters.js';
 import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type Role } from '../protocol/types.js';
 import type { DatasetManifest } from '../store/export/export-dataset.js';
 import type { CliCommand } from './command.js';
@@ -10,7 +11,7 @@ import { withTandemClient } from './tandem-client.js';
 
 const InvalidParams = -32602; // the services' answer to options they cannot export with
 
-const usage = `export --format <${EXPORT_FORMATS.join('|')}> --role <orchestrator|worker|all> [--min-signal approved|merged] [--since DATE] [--repo PATH] [--split 0.9] --out PATH`;
+const usage = `export --format <${EXPORT_FORMATS.join('|')}> --role <orchestrator|worker|all> [--min-signal approved|merged] [--since DATE] [--repo PATH] [--split 0.9] [--cluster C | --split-by-cluster] --out PATH`;
 
 export const exportCommands: CliCommand[] = [
   {
@@ -24,10 +25,16 @@ export const exportCommands: CliCommand[] = [
       since: { type: 'string' },
       repo: { type: 'string' },
       split: { type: 'string' },
+      cluster: { type: 'string' },
+      'split-by-cluster': { type: 'boolean' },
       out: { type: 'string' },
     },
     async run({ values }) {
       const parsed = exportOptions(values);
+      if (typeof parsed !== 'string' && values['split-by-cluster'] === true && parsed.cluster !== undefined) {
+        console.error(`Give --cluster C or --split-by-cluster, not both.\nUsage: tandem ${usage}`);
+        return 2;
+      }
       if (typeof parsed === 'string') {
         console.error(`${parsed}\nUsage: tandem ${usage}`);
         return 2;
@@ -39,13 +46,28 @@ export const exportCommands: CliCommand[] = [
       try {
         return await withTandemClient(async (client) => {
           client.onProgress(progressBars());
-          const manifest = await client.request(ExportRun, parsed, abort.signal) as DatasetManifest;
-          if (values.json) {
-            console.log(JSON.stringify(manifest));
-          } else {
-            for (const file of manifest.files) console.log(`${file.path}: ${file.records} records`);
-            console.log(`${manifest.redactions} secrets redacted; ${manifest.dropped.duplicates} duplicates dropped. Manifest: ${join(dirname(resolve(parsed.out)), 'manifest.json')}`);
+          // --split-by-cluster: one export per cluster of the newest clustering, each in a folder of its own
+          // (cluster-<C>/ beside --out) with its own manifest, so each expert trains on its own kind of work.
+          let runs: ExportOptions[] = [parsed];
+          if (values['split-by-cluster'] === true) {
+            const clustering = await client.request(ClustersList);
+            if (!clustering) {
+              console.error('tandem export: there are no clusters yet; make them with `tandem clusters` first.');
+              return 1;
+            }
+            const out = resolve(parsed.out);
+            runs = clustering.clusters.map((c) => ({ ...parsed, cluster: c.cluster, out: join(dirname(out), `cluster-${c.cluster}`, basename(out)) }));
           }
+          const manifests: DatasetManifest[] = [];
+          for (const run of runs) {
+            const manifest = await client.request(ExportRun, run, abort.signal) as DatasetManifest;
+            manifests.push(manifest);
+            if (values.json) continue;
+            const where = run.cluster === undefined ? '' : `cluster ${run.cluster}: `;
+            for (const file of manifest.files) console.log(`${where}${file.path}: ${file.records} records`);
+            console.log(`${where}${manifest.redactions} secrets redacted; ${manifest.dropped.duplicates} duplicates dropped. Manifest: ${join(dirname(resolve(run.out)), 'manifest.json')}`);
+          }
+          if (values.json) console.log(JSON.stringify(manifests.length === 1 && values['split-by-cluster'] !== true ? manifests[0] : manifests));
           return 0;
         });
       } catch (error) {
@@ -77,6 +99,11 @@ function exportOptions(values: Record<string, string | boolean | string[] | unde
     const fraction = Number(split);
     if (split.trim() === '' || Number.isNaN(fraction)) return `--split must be a number such as 0.9; got "${split}".`;
     options.split = fraction;
+  }
+  const cluster = text('cluster');
+  if (cluster !== undefined) {
+    if (!/^\d+$/.test(cluster)) return `--cluster takes a cluster number from \`tandem clusters\`; got "${cluster}".`;
+    options.cluster = Number(cluster);
   }
   return options;
 }

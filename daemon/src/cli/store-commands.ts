@@ -52,6 +52,7 @@ export function formatStats(report: StatsReport): string {
   const rows: [string, StatsBucket][] = [
     ['overall', report.overall],
     ...report.byAdapter.map((a): [string, StatsBucket] => [`${a.role} ${a.version === null ? 'base' : `v${a.version}`}`, a]),
+    ...(report.byCluster ?? []).map((c): [string, StatsBucket] => [`cluster ${c.cluster} (v${c.clustering})`, c]),
   ];
   const pct = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(1)}%`);
   const header = ['', 'tasks', 'orch steps', 'worker steps', 'reviewed', 'approved', 'merged'];

@@ -11,6 +11,8 @@ export interface AdapterImportParams {
   dir: string;
   /** Make it the role's adapter at once, skipping the promotion gate. Default false. */
   activate?: boolean;
+  /** Register it for this cluster only (an expert, `tandem clusters`); with `activate` it serves the cluster at once. */
+  cluster?: number;
 }
 
 /** Which versions to compare: null is the base model alone. */
@@ -20,6 +22,8 @@ export interface EvaluateParams {
   version?: number | null;
   /** Default: the role's active version (or the base model). */
   against?: number | null;
+  /** Only held-out tasks of this cluster of the newest clustering (`tandem clusters`): how an expert does on its own kind of work. */
+  cluster?: number;
   /** The export's train fraction; the held-out side is its validation side. Default: the split of the candidate's last evaluation (train --run's), else 0.9. */
   split?: number;
 }
@@ -67,6 +71,8 @@ export interface PromoteParams {
   force?: boolean;
   /** Default: the split the version was last evaluated with (train --run's), else 0.9. */
   split?: number;
+  /** Promote for this cluster only (an expert, `tandem clusters`): judged on the cluster's held-out tasks against its current adapter. */
+  cluster?: number;
 }
 
 export interface PromoteResult {
@@ -79,17 +85,18 @@ export interface PromoteResult {
 
 /** Extension/CLI: convert a PEFT LoRA folder to GGUF, check it against the base model, register it (inactive unless asked). */
 export const AdaptersImport = request<AdapterImportParams, AdapterInfo>()('tandem/adapters/import',
-  s.object({ role: s.oneOf(ROLES), dir: s.string(), activate: s.optional(s.boolean()) }));
+  s.object({ role: s.oneOf(ROLES), dir: s.string(), activate: s.optional(s.boolean()), cluster: s.optional(s.number()) }));
 
 /** Extension/CLI: score two versions of a role's adapter on held-out recorded work; results are stored per version. */
 export const AdaptersEvaluate = request<EvaluateParams, EvaluateResult>()('tandem/adapters/evaluate', s.object({
   role: s.oneOf(ROLES), version: s.optional(s.nullable(s.number())), against: s.optional(s.nullable(s.number())),
-  split: s.optional(s.number()),
+  split: s.optional(s.number()), cluster: s.optional(s.number()),
 }));
 
 /** Extension/CLI: make a version active if its evaluation is not worse than the active one's (or forced); hot-swapped in a running daemon. */
 export const AdaptersPromote = request<PromoteParams, PromoteResult>()('tandem/adapters/promote', s.object({
   role: s.oneOf(ROLES), version: s.nullable(s.number()), force: s.optional(s.boolean()), split: s.optional(s.number()),
+  cluster: s.optional(s.number()),
 }));
 
 /** Extension/CLI: the stored evaluations of a role's versions, newest first. */

@@ -55,6 +55,8 @@ export interface StatsBucket {
 export interface StatsReport {
   overall: StatsBucket;
   byAdapter: (StatsBucket & { role: Role; version: number | null })[];
+  /** Per kind of work a step was routed to (`tandem clusters`): the tasks whose steps ran on that route; empty without clusters. */
+  byCluster?: (StatsBucket & { clustering: number; cluster: number })[];
   /** The critic's verdicts against the human's, per critic adapter version; empty when the critic never ran. */
   critic: CriticAgreement[];
 }
@@ -76,6 +78,7 @@ const exportOptions: Schema<ExportOptions> = s.object({
   since: s.optional(s.string()),
   repo: s.optional(s.string()),
   split: s.optional(s.number()),
+  cluster: s.optional(s.number()),
   out: s.string(),
 }, 'the export options');
 
@@ -88,8 +91,8 @@ export const ModelsList = request<void, { models: ModelInfo[]; active: string | 
 /** Any client: registered adapters of every role and version. */
 export const AdaptersList = request<{ role?: Role }, AdapterInfo[]>()('tandem/adapters/list', s.object({ role: s.optional(s.oneOf(ROLES)) }));
 
-/** Extension/CLI: register a new adapter version for a role; it is validated, then hot-swapped in. */
-export const AdaptersAdd = request<{ role: Role; path: string }, AdapterInfo>()('tandem/adapters/add', s.object({ role: s.oneOf(ROLES), path: s.string() }));
+/** Extension/CLI: register a new adapter version for a role; it is validated, then hot-swapped in. With `cluster`, it serves only that cluster (protocol/work-clusters.ts). */
+export const AdaptersAdd = request<{ role: Role; path: string; cluster?: number }, AdapterInfo>()('tandem/adapters/add', s.object({ role: s.oneOf(ROLES), path: s.string(), cluster: s.optional(s.number()) }));
 
 /** Extension/CLI: make a registered version (or none: the base model) the role's adapter. */
 export const AdaptersUse = request<{ role: Role; version: number | null }, AdapterRef>()('tandem/adapters/use', s.object({ role: s.oneOf(ROLES), version: s.nullable(s.number()) }));

@@ -157,6 +157,8 @@ export interface StepRecord {
   stopReason: string;
   toolCalls: ToolCallRecord[];
   createdAt: string;
+  /** The kind of work (cluster of a clustering, `tandem clusters`) the step was routed to; absent without one. */
+  route?: { clustering: number; cluster: number } | null;
 }
 
 export interface SubtaskRecord {
@@ -208,6 +210,8 @@ export interface ExportOptions {
   since?: string;
   repo?: string;
   split?: number;
+  /** Only tasks of this cluster of the newest clustering (`tandem clusters`): one expert's training data. */
+  cluster?: number;
   out: string;
 }
 
@@ -224,6 +228,8 @@ export interface ExportManifest {
   reward?: string;
   files: { path: string; sha256: string; records: number }[];
   createdAt: string;
+  /** With `cluster`: the clustering version its tasks were taken from. */
+  clustering?: number;
 }
 
 /** Progress of long work (download, load, export), streamed to terminals and VS Code. */

@@ -40,6 +40,18 @@ interface StoredRole {
   active: number | null;
   nextVersion: number;
   adapters: StoredAdapter[];
+  /** Versions serving one kind of work (a cluster of a clustering, `tandem clusters`); absent in older files. */
+  experts?: ClusterBinding[];
+}
+
+/** A cluster of a clustering version (see store/work-clusters.ts). */
+export interface ClusterKey {
+  clustering: number;
+  cluster: number;
+}
+
+interface ClusterBinding extends ClusterKey {
+  version: number;
 }
 
 type StoredRegistry = { version: 1; roles: Record<Role, StoredRole> };
@@ -51,7 +63,7 @@ export class AdapterRegistry {
    * Copies the file in as the role's next version, after validating the copy (so what is kept is what was
    * checked), and makes it active unless `activate` is false (an import waits for its evaluation).
    */
-  async add(role: Role, file: string, options: { activate?: boolean } = {}): Promise<RegistryOutcome<AdapterInfo>> {
+  async add(role: Role, file: string, options: { activate?: boolean; cluster?: ClusterKey } = {}): Promise<RegistryOutcome<AdapterInfo>> {
     if (!ROLES.includes(role)) return fail(ErrorCodes.NotFound, `unknown role "${role}"; use ${ROLES.join(' or ')}`);
     if (!existsSync(file) || !statSync(file).isFile()) return fail(ErrorCodes.BadAdapterFile, `${file}: no such file`);
     const roleDir = join(this.options.adaptersDir, role);
@@ -68,7 +80,8 @@ export class AdapterRegistry {
         return fail(ErrorCodes.BadAdapterFile, `${file} was not added: ${problem}`);
       }
       const sha256 = await sha256File(incoming);
-      return this.commit(role, incoming, { sha256, baseModelSha }, options.activate ?? true);
+      // An expert serves its cluster only: the role's general adapter stays as it was.
+      return this.commit(role, incoming, { sha256, baseModelSha }, options.cluster ? false : options.activate ?? true, options.cluster);
     } finally {
       rmSync(incoming, { force: true }); // gone already when committed
     }
@@ -105,6 +118,10 @@ export class AdapterRegistry {
     if (stored.active === version) {
       return fail(ErrorCodes.InvalidState, `${role} v${version} is active; switch first (\`tandem adapters use --role ${role} base\` or another version)`);
     }
+    const serving = stored.experts?.find((b) => b.version === version);
+    if (serving) {
+      return fail(ErrorCodes.InvalidState, `${role} v${version} serves cluster ${serving.cluster}; switch that first (\`tandem adapters use --role ${role} --cluster ${serving.cluster} base\`)`);
+    }
     const info = this.info(role, adapter, stored.active);
     stored.adapters = stored.adapters.filter((a) => a !== adapter);
     this.write(registry); // the index first: it must never name a missing file
@@ -112,7 +129,28 @@ export class AdapterRegistry {
     return { ok: true, value: { ...info, active: false } };
   }
 
-  private commit(role: Role, incoming: string, checked: { sha256: string; baseModelSha: string }, activate: boolean): RegistryOutcome<AdapterInfo> {
+  /** The versions registered for a cluster, per role (of every clustering: the router keeps the current one's). */
+  experts(role?: Role): (AdapterInfo & ClusterKey)[] {
+    const registry = this.read();
+    return (role ? [role] : ROLES).flatMap((r) => (registry.roles[r].experts ?? []).flatMap((binding) => {
+      const adapter = registry.roles[r].adapters.find((a) => a.version === binding.version);
+      return adapter ? [{ ...this.info(r, adapter, registry.roles[r].active), clustering: binding.clustering, cluster: binding.cluster }] : [];
+    }));
+  }
+
+  /** Makes a registered version the role's adapter for one cluster; null goes back to the general adapter there. */
+  useForCluster(role: Role, key: ClusterKey, version: number | null): RegistryOutcome<AdapterRef> {
+    const registry = this.read();
+    const stored = registry.roles[role];
+    if (!stored) return fail(ErrorCodes.NotFound, `unknown role "${role}"; use ${ROLES.join(' or ')}`);
+    const adapter = version === null ? null : stored.adapters.find((a) => a.version === version);
+    if (version !== null && !adapter) return fail(ErrorCodes.NotFound, `${role} has no adapter v${version}; see \`tandem adapters list\``);
+    bindCluster(stored, key, version);
+    this.write(registry);
+    return { ok: true, value: { role, version, sha256: adapter?.sha256 ?? null } };
+  }
+
+  private commit(role: Role, incoming: string, checked: { sha256: string; baseModelSha: string }, activate: boolean, cluster?: ClusterKey): RegistryOutcome<AdapterInfo> {
     // Re-read now: another process may have registered a version while this one was validating.
     const registry = this.read();
     const stored = registry.roles[role];
@@ -130,6 +168,7 @@ export class AdapterRegistry {
     stored.adapters.push(adapter);
     stored.nextVersion = version + 1;
     if (activate) stored.active = version;
+    if (cluster) bindCluster(stored, cluster, version);
     try {
       this.write(registry);
     } catch (error) {
@@ -160,6 +199,12 @@ export class AdapterRegistry {
   private write(registry: StoredRegistry): void {
     writeJsonFileAtomic(this.options.registryFile, registry);
   }
+}
+
+/** One version per role and cluster: binding another replaces it; null removes it. */
+function bindCluster(stored: StoredRole, key: ClusterKey, version: number | null): void {
+  const others = (stored.experts ?? []).filter((b) => !(b.clustering === key.clustering && b.cluster === key.cluster));
+  stored.experts = version === null ? others : [...others, { ...key, version }];
 }
 
 function fail<T>(code: ErrorCode, message: string): RegistryOutcome<T> {

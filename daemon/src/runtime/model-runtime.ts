@@ -20,6 +20,7 @@ import { gpuLayersOption, type ContextSizeSetting, type GpuLayersSetting } from 
 import { startLlama, type Backend, type LlamaBackend } from './llama-backend.js';
 import { LoadedAdapters } from './loaded-adapters.js';
 import { createRoleContext, type AdapterVersion, type RoleContextOptions } from './role-context.js';
+import { ExpertSlots } from './expert-slots.js';
 import { chooseRoleContextSize } from './role-context-size.js';
 import { RoleSlot, type SwitchTiming } from './role-slot.js';
 import { chooseThreads } from './thread-count.js';
@@ -81,6 +82,13 @@ export class ModelRuntime implements ModelPort {
   ) {}
 
   private readonly warmUpRun = new WarmUp();
+
+  /** Contexts of cluster adapters a routed task asked for (GenerateRequest.expert). */
+  private readonly experts = new ExpertSlots(async (role, adapter) => {
+    const fits = await validateAdapterFile(adapter.path, this.base);
+    if (!fits.ok) throw new Error(fits.error.message);
+    return createRoleContext(this.model, role, adapter, this.contextOptions);
+  });
 
   /** An on-demand role's context being made; generations of that role wait for it. */
   private readonly opening: Partial<Record<Role, Promise<RoleSlot>>> = {};
@@ -167,8 +175,21 @@ export class ModelRuntime implements ModelPort {
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     const grammar = await this.grammars.forSchema(request.schema);
-    const slot = await this.slotFor(request.role);
+    const slot = await this.slotOf(request);
     return slot.run((context) => generateOnRole(context, request, grammar));
+  }
+
+  /** The role's general slot, or the expert's when the request names one the general slot does not run. */
+  private async slotOf(request: GenerateRequest): Promise<RoleSlot> {
+    const general = await this.slotFor(request.role);
+    const { expert } = request;
+    if (!expert || general.context.adapter.sha256 === expert.sha256) return general;
+    return this.experts.slotFor(request.role, expert);
+  }
+
+  /** Cluster-adapter contexts held now (each its own KV cache). */
+  get expertContexts(): number {
+    return this.experts.size;
   }
 
   private slotFor(role: Role): Promise<RoleSlot> {
@@ -270,6 +291,7 @@ export class ModelRuntime implements ModelPort {
   async dispose(): Promise<void> {
     for (const role of ROLES) await this.opening[role]?.catch(() => undefined);
     for (const role of ROLES) await this.slots[role]?.dispose();
+    await this.experts.dispose();
     await this.model.dispose();
     if (this.ownsBackend) await this.backend.llama.dispose();
   }

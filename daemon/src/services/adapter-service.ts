@@ -10,7 +10,7 @@ import { ErrorCodes } from '../protocol/errors.js';
 import type { AdaptersChanged } from '../protocol/adapter-evaluation.js';
 import type { AdapterInfo, AdapterRef, ProgressEvent, Role } from '../protocol/types.js';
 import { checkAdapterFits } from '../runtime/adapter-check.js';
-import { AdapterRegistry, type RegistryOutcome } from '../runtime/adapter-registry.js';
+import { AdapterRegistry, type ClusterKey, type RegistryOutcome } from '../runtime/adapter-registry.js';
 import { modelSha256 } from '../runtime/local-models.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import { PeftImportError } from '../runtime/peft-config.js';
@@ -61,8 +61,14 @@ export class AdapterService {
     return this.registry.list(role);
   }
 
-  async add(role: Role, path: string, progress?: (event: ProgressEvent) => void): Promise<AdapterInfo> {
+  async add(role: Role, path: string, progress?: (event: ProgressEvent) => void, cluster?: ClusterKey): Promise<AdapterInfo> {
     await this.baseModel(progress); // the first checksum of a large model takes a while: show it
+    if (cluster) {
+      // An expert: its cluster's tasks load it when they run (runtime/expert-slots.ts); the general adapter stays.
+      const expert = unwrap(await this.registry.add(role, path, { cluster }));
+      this.changed(role, 'registered', expert.version);
+      return expert;
+    }
     const before = this.registry.active(role)?.version ?? null;
     const added = unwrap(await this.registry.add(role, path));
     try {
@@ -81,7 +87,7 @@ export class AdapterService {
    * A PEFT LoRA folder converted to GGUF against the base model, then registered like `add` (the copy is
    * validated again), inactive unless `activate`. The converted file is temporary: on any error nothing is registered.
    */
-  async import(role: Role, dir: string, activate: boolean, progress?: (event: ProgressEvent) => void): Promise<AdapterInfo> {
+  async import(role: Role, dir: string, activate: boolean, progress?: (event: ProgressEvent) => void, cluster?: ClusterKey): Promise<AdapterInfo> {
     const base = await this.baseModel(progress);
     const scratch = mkdtempSync(join(tmpdir(), 'tandem-import-'));
     try {
@@ -94,8 +100,14 @@ export class AdapterService {
         throw error;
       }
       progress?.({ id: 'adapter-import', title: `Registering ${basename(dir)}`, done: 1, total: 2, unit: 'steps' });
-      const added = unwrap(await this.registry.add(role, converted, { activate }));
+      const added = unwrap(await this.registry.add(role, converted, { activate: activate && !cluster }));
       progress?.({ id: 'adapter-import', title: `Imported ${role} v${added.version}`, done: 2, total: 2, unit: 'steps', finished: true });
+      // An expert serves its cluster once bound (activate), loaded by the tasks routed there; the general adapter stays.
+      if (cluster) {
+        if (activate) unwrap(this.registry.useForCluster(role, cluster, added.version));
+        this.changed(role, 'registered', added.version);
+        return added;
+      }
       if (activate) await this.install(role, added);
       this.changed(role, 'registered', added.version);
       return added;

@@ -5,10 +5,12 @@ import { ResponseError } from 'vscode-jsonrpc';
 import type { AdapterEvaluation, EvaluateParams, EvaluateResult, PromoteParams, PromoteResult } from '../protocol/adapter-evaluation.js';
 import { ErrorCodes } from '../protocol/errors.js';
 import type { AdapterInfo, ProgressEvent, Role } from '../protocol/types.js';
+import type { ClusterKey } from '../runtime/adapter-registry.js';
 import type { ModelRuntime } from '../runtime/model-runtime.js';
 import type { RecordedStepText } from '../runtime/step-rendering.js';
+import { ExportInputError } from '../store/export/export-options.js';
 import { heldOutExamples, type HeldOutExamples } from '../store/export/held-out-examples.js';
-import type { AdapterService } from './adapter-service.js';
+import { unwrap, type AdapterService } from './adapter-service.js';
 import { EvaluationRecords } from './evaluation-records.js';
 import { evaluationSplit } from './evaluation-split.js';
 import { decide, minExamples } from './promotion-gate.js';
@@ -18,6 +20,8 @@ export interface EvaluationServiceOptions {
   adapters: AdapterService;
   runtime: () => Promise<ModelRuntime>;
   env?: NodeJS.ProcessEnv;
+  /** A cluster of the newest clustering as the registry keys experts (work-cluster-service.ts); promotions per cluster need it. */
+  clusterKey?: (cluster: number) => ClusterKey;
 }
 
 type Progress = (event: ProgressEvent) => void;
@@ -37,7 +41,13 @@ export class EvaluationService {
     const name = candidate ? `${role} v${candidate.version}` : 'the base model';
     const recorded = this.records.evaluations(role).find((e) => e.version === (candidate?.version ?? null) && e.sha256 === (candidate?.sha256 ?? null));
     const { split, note } = evaluationSplit(params.split, recorded, name);
-    const examples = heldOutExamples(this.options.databasePath, { role, trainFraction: split });
+    let examples: HeldOutExamples;
+    try {
+      examples = heldOutExamples(this.options.databasePath, { role, trainFraction: split, ...(params.cluster === undefined ? {} : { cluster: params.cluster }) });
+    } catch (error) {
+      if (error instanceof ExportInputError) throw new ResponseError(ErrorCodes.NotFound, error.message);
+      throw error;
+    }
     const runtime = await this.options.runtime();
     const steps = examples.actions.length + examples.pairs.reduce((n, p) => n + p.chosen.length + p.rejected.length, 0);
     const meter = { done: 0, total: steps * 2, progress };
@@ -56,6 +66,7 @@ export class EvaluationService {
 
   /** Makes `version` active when the gate allows it, or when forced (recorded as such). */
   async promote(params: PromoteParams, progress?: Progress): Promise<PromoteResult> {
+    if (params.cluster !== undefined) return this.promoteForCluster(params, params.cluster, progress);
     const active = this.options.adapters.list(params.role).find((a) => a.active) ?? null;
     const { decision, split, splitNote } = await this.evaluate({ role: params.role, version: params.version, against: active?.version ?? null, ...(params.split === undefined ? {} : { split: params.split }) }, progress);
     const forced = !decision.allowed && params.force === true;
@@ -65,6 +76,27 @@ export class EvaluationService {
     const adapter = await this.options.adapters.use(params.role, params.version);
     this.records.savePromotion({ role: params.role, version: params.version, from: active?.version ?? null, forced, decision, at: new Date().toISOString() });
     return { adapter, decision, forced, split, splitNote };
+  }
+
+  /** An expert through the gate: on the cluster's held-out tasks, not worse than what the cluster runs now (its expert or the general adapter). */
+  private async promoteForCluster(params: PromoteParams, cluster: number, progress?: Progress): Promise<PromoteResult> {
+    if (!this.options.clusterKey) throw new ResponseError(ErrorCodes.InvalidState, 'promotion per cluster is not available here');
+    if (params.version === null) {
+      throw new ResponseError(-32602, `A cluster goes back to the role's general adapter with \`tandem adapters use --role ${params.role} --cluster ${cluster} base\`, not through promotion.`);
+    }
+    const key = this.options.clusterKey(cluster);
+    const { registry } = this.options.adapters;
+    const current = registry.experts(params.role).find((e) => e.clustering === key.clustering && e.cluster === key.cluster) ?? registry.active(params.role);
+    const split = params.split === undefined ? {} : { split: params.split };
+    const { decision, split: usedSplit, splitNote } = await this.evaluate({ role: params.role, version: params.version, against: current?.version ?? null, cluster, ...split }, progress);
+    const forced = !decision.allowed && params.force === true;
+    if (!decision.allowed && !forced) {
+      throw new ResponseError(ErrorCodes.InvalidState, `${params.role} v${params.version ?? 'base'} was not promoted for cluster ${cluster}: ${decision.reason}${decision.tooFewExamples ? '' : ' (--force overrides)'}`);
+    }
+    const adapter = unwrap(registry.useForCluster(params.role, key, params.version));
+    this.options.adapters.changed(params.role, 'activated', params.version);
+    this.records.savePromotion({ role: params.role, version: params.version, from: current?.version ?? null, forced, decision, at: new Date().toISOString() });
+    return { adapter, decision, forced, split: usedSplit, splitNote };
   }
 
   /**

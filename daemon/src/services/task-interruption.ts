@@ -29,6 +29,7 @@ export class TaskInterruption {
       recordToolCall: (stepId, call) => recorder.recordToolCall(stepId, call),
       recordDiff: (diff, refs) => recorder.recordDiff(diff, refs),
       recordAttempt: (attempt) => recorder.recordAttempt(attempt),
+      recordRoute: (taskId, route) => recorder.recordRoute?.(taskId, route),
       setTaskState: (taskId, state, stopReason) => recorder.setTaskState(taskId, ...this.state(state, stopReason ?? null)),
     };
   }

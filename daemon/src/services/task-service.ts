@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import type { AgentConfig } from '../agents/agent-config.js';
 import { failureReason } from '../agents/failure-reason.js';
-import type { TrajectoryRecorder } from '../agents/ports.js';
+import type { TaskRoute, TrajectoryRecorder } from '../agents/ports.js';
 import { createWorkerTools } from '../agents/tools/tool-executor.js';
 import { runRound, runTask, type RoundResult, type TaskRunDeps, type TaskSpec } from '../agents/task-runner.js';
 import type { TandemPaths } from '../paths.js';
@@ -38,6 +38,11 @@ export interface TaskServiceDeps {
   allowedCommands: (repoPath: string) => readonly string[];
   /** Whether the user lets the repository's commands use the network. */
   commandNetwork?: (repoPath: string) => boolean;
+  /** Routes tasks to the nearest kind of work's adapters (work-cluster-service.ts); every role on its general adapter without it. */
+  routing?: {
+    forPrompt(prompt: string): Promise<TaskRoute | null>;
+    ofTask(taskId: string): TaskRoute | null;
+  };
 }
 
 interface LiveTask {
@@ -46,6 +51,8 @@ interface LiveTask {
   worktree: TaskWorktree;
   controller: AbortController;
   running: Promise<RoundResult | null> | null;
+  /** Chosen when the task starts; kept for its later rounds. */
+  route: TaskRoute | null;
 }
 
 /** States after which a task's worktree is of no more use. */
@@ -77,9 +84,10 @@ export class TaskService {
     const spec: TaskSpec = { taskId: newTaskId(), prompt: params.prompt, repoPath: resolve(params.repoPath) };
     const worktree = await workspaceCall(() => createTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees }));
     if (worktree.warning) this.deps.log(`task ${spec.taskId}: ${worktree.warning}`);
-    const task: LiveTask = { spec, options, worktree, controller: new AbortController(), running: null };
+    // Routed before it is launched: the launch records the task at once, so start can answer with it.
+    const task: LiveTask = { spec, options, worktree, controller: new AbortController(), running: null, route: await this.routeFor(spec) };
     this.live.set(spec.taskId, task);
-    this.launch(task, clientId, (deps) => runTask(deps, spec));
+    this.launch(task, clientId, (deps) => runTask({ ...deps, route: task.route }, spec));
     return this.summary(spec.taskId);
   }
 
@@ -88,7 +96,7 @@ export class TaskService {
     const detail = this.detail(taskId);
     const task = this.live.get(taskId) ?? await this.revive(detail);
     task.controller = new AbortController();
-    this.launch(task, clientId, (deps) => runRound(deps, task.spec, { round: detail.round + 1, feedback }));
+    this.launch(task, clientId, (deps) => runRound({ ...deps, route: task.route }, task.spec, { round: detail.round + 1, feedback }));
   }
 
   async cancel(taskId: string): Promise<TaskSummary> {
@@ -189,6 +197,19 @@ export class TaskService {
     ).finally(() => { task.running = null; });
   }
 
+  /** A routing failure (say, the embedding) must not cost the task: it runs on the general adapters. */
+  private async routeFor(spec: TaskSpec): Promise<TaskRoute | null> {
+    if (!this.deps.routing) return null;
+    try {
+      const route = await this.deps.routing.forPrompt(spec.prompt);
+      if (route) this.deps.log(`task ${spec.taskId}: routed to cluster ${route.cluster} of clustering v${route.clustering}`);
+      return route;
+    } catch (error) {
+      this.deps.log(`task ${spec.taskId}: not routed to a cluster (${(error as Error).message}); every role runs on its general adapter`);
+      return null;
+    }
+  }
+
   private async revive(detail: TaskDetail): Promise<LiveTask> {
     if (!detail.diff) throw new ResponseError(ErrorCodes.InvalidState, `Task ${detail.id} has no diff to work from.`);
     const spec: TaskSpec = { taskId: detail.id, prompt: detail.prompt, repoPath: detail.repoPath };
@@ -196,7 +217,9 @@ export class TaskService {
       openTaskWorktree({ ...spec, worktreesDir: this.deps.paths.worktrees, baseCommit: detail.diff!.baseCommit }));
     // A task revived after a restart keeps the switches it started with; one recorded before they were stored takes today's.
     const options = taskAgentOptions(this.deps.store, detail.id) ?? this.deps.agentOptions();
-    const task: LiveTask = { spec, options, worktree, controller: new AbortController(), running: null };
+    const task: LiveTask = {
+      spec, options, worktree, controller: new AbortController(), running: null, route: this.deps.routing?.ofTask(detail.id) ?? null,
+    };
     this.live.set(detail.id, task);
     return task;
   }

@@ -13,23 +13,33 @@ const TOP_REASONS = 5;
 export function computeStats(store: Store): StatsReport {
   const adapters = store.db.prepare('SELECT DISTINCT role, adapter_version AS version FROM steps ORDER BY role, adapter_version')
     .all() as { role: Role; version: number | null }[];
+  // Schema version 5 records routes; a store opened read-only from an older file may lack the columns.
+  const routed = (store.db.prepare("SELECT COUNT(*) FROM pragma_table_info('steps') WHERE name = 'route_cluster'").pluck().get() as number) > 0;
+  const clusters = routed ? store.db.prepare(`SELECT DISTINCT route_clustering AS clustering, route_cluster AS cluster FROM steps
+    WHERE route_cluster IS NOT NULL ORDER BY route_clustering, route_cluster`).all() as { clustering: number; cluster: number }[] : [];
   return {
     overall: bucket(store, null),
-    byAdapter: adapters.map((a) => ({ role: a.role, version: a.version, ...bucket(store, a) })),
+    byAdapter: adapters.map((a) => ({ role: a.role, version: a.version, ...bucket(store, { steps: 's.role = ? AND s.adapter_version IS ?', args: [a.role, a.version] }) })),
+    // Only where steps were routed, so a store without clusters reports as before.
+    ...(clusters.length > 0 && {
+      byCluster: clusters.map((c) => ({ ...c, ...bucket(store, { steps: 's.route_clustering = ? AND s.route_cluster = ?', args: [c.clustering, c.cluster] }) })),
+    }),
     critic: criticAgreement(store),
   };
 }
 
-function bucket(store: Store, adapter: { role: Role; version: number | null } | null): StatsBucket {
-  const db = store.db;
-  // Which steps and diffs this bucket covers; `?`s take the adapter's role and version twice.
-  const stepScope = adapter ? 's.role = ? AND s.adapter_version IS ?' : '1';
-  const diffScope = adapter
-    ? 'EXISTS (SELECT 1 FROM steps s WHERE s.task_id = d.task_id AND s.round = d.round AND s.role = ? AND s.adapter_version IS ?)'
-    : '1';
-  const args = adapter ? [adapter.role, adapter.version] : [];
+/** Which steps a bucket covers (a condition on steps `s`); its diffs are those of rounds with such a step. */
+interface BucketScope {
+  steps: string;
+  args: unknown[];
+}
 
-  const tasks = adapter
+function bucket(store: Store, scope: BucketScope | null): StatsBucket {
+  const db = store.db;
+  const stepScope = scope ? scope.steps : '1';
+  const diffScope = scope ? `EXISTS (SELECT 1 FROM steps s WHERE s.task_id = d.task_id AND s.round = d.round AND ${scope.steps})` : '1';
+  const args = scope ? scope.args : [];
+  const tasks = scope
     ? db.prepare(`SELECT COUNT(DISTINCT task_id) FROM steps s WHERE ${stepScope}`).pluck().get(...args) as number
     : db.prepare('SELECT COUNT(*) FROM tasks').pluck().get() as number;
   const steps = Object.fromEntries(ROLES.map((role) => [role, 0])) as Record<Role, number>;

@@ -14,7 +14,7 @@ type Run = Database.Statement<unknown[]>;
 export class StoreTrajectoryRecorder implements TrajectoryRecorder {
   private readonly sql: Record<
     'upsertRepo' | 'repoId' | 'insertTask' | 'insertRound' | 'setRound' | 'insertSubtask' | 'finishSubtask' |
-      'insertStep' | 'insertToolCall' | 'insertDiff' | 'setState' | 'insertAttempt', Run
+      'insertStep' | 'insertToolCall' | 'insertDiff' | 'setState' | 'insertAttempt' | 'insertRoute', Run
   >;
 
   constructor(private readonly store: Store, private readonly now: () => number = Date.now) {
@@ -30,8 +30,9 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       finishSubtask: p('UPDATE subtasks SET outcome = ?, stop_reason = ? WHERE id = ?'),
       insertStep: p(`INSERT INTO steps (task_id, subtask_id, round, role, adapter_version, adapter_sha, prompt_version, messages_json,
-        output_hash, action_json, tokens_in, tokens_out, tokens_reused, latency_ms, stop_reason, state, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        output_hash, action_json, tokens_in, tokens_out, tokens_reused, latency_ms, stop_reason, state, created_at, route_clustering, route_cluster)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertRoute: p('INSERT OR REPLACE INTO task_clusters (task_id, clustering, cluster, routed) VALUES (?, ?, ?, 1)'),
       insertAttempt: p('INSERT OR REPLACE INTO attempts (subtask_id, group_id, attempt, critic_step_id, score, chosen) VALUES (?, ?, ?, ?, ?, ?)'),
       insertToolCall: p('INSERT INTO tool_calls (step_id, tool, args_json, ok, result_hash, duration_ms) VALUES (?, ?, ?, ?, ?, ?)'),
       insertDiff: p(`INSERT INTO diffs (task_id, subtask_id, step_id, round, base_commit, patch_id, files_json, diff_hash, agent_commit, created_at)
@@ -43,6 +44,10 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
 
   recordAttempt(a: AttemptRecord): void {
     this.store.write(() => this.sql.insertAttempt.run(a.subtaskId, a.groupId, a.attempt, a.criticStepId, a.score, a.chosen ? 1 : 0));
+  }
+
+  recordRoute(taskId: string, route: { clustering: number; cluster: number }): void {
+    this.store.write(() => this.sql.insertRoute.run(taskId, route.clustering, route.cluster));
   }
 
   startTask(task: Parameters<TrajectoryRecorder['startTask']>[0]): void {
@@ -85,6 +90,7 @@ export class StoreTrajectoryRecorder implements TrajectoryRecorder {
         step.taskId, step.subtaskId, step.round, step.role, step.adapter.version, step.adapter.sha256, step.promptVersion,
         JSON.stringify(turns), output, step.action === null ? null : JSON.stringify(step.action),
         step.tokensIn, step.tokensOut, step.tokensReused, step.latencyMs, step.stopReason, step.state, this.now(),
+        step.route?.clustering ?? null, step.route?.cluster ?? null,
       ).lastInsertRowid);
     });
   }

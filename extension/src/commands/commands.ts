@@ -30,6 +30,7 @@ export const commands: Record<string, Handler> = {
   'tandem.trainAdapter': trainAdapter,
   'tandem.scanMergedChanges': scanMergedChanges,
   'tandem.showStats': showStats,
+  'tandem.refreshClusters': (ctx) => ctx.clusters.refresh(ctx.client()),
   'tandem.showChanges': () => vscode.commands.executeCommand('workbench.view.extension.tandem'),
   'tandem.showLog': (ctx) => ctx.log.show(),
   'tandem.retryConnection': (ctx) => ctx.connection.retry(),

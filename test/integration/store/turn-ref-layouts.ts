@@ -12,10 +12,13 @@ export function rewriteAsVersion1(dbPath: string): void {
     return put(JSON.stringify({ role, content: blob(hash) }));
   }, (db) => {
     db.exec('CREATE INDEX steps_by_subtask ON steps(subtask_id)');
-    // What versions after 2 added goes too (003-review-hunks, 004-attempts, 005-task-agent-options), so the upgrade applies it again.
+    // What versions after 2 added goes too (003-review-hunks, 004-attempts, 005-task-agent-options, 006-work-clusters), so the upgrade applies it again.
     db.exec('DROP TABLE review_hunks; ALTER TABLE diffs DROP COLUMN agent_commit;');
     db.exec('DROP TABLE IF EXISTS attempts'); // schema version 4's
     db.exec('ALTER TABLE tasks DROP COLUMN critic; ALTER TABLE tasks DROP COLUMN attempts;'); // schema version 5's
+    // Schema version 6's (006-work-clusters).
+    db.exec('DROP TABLE IF EXISTS task_clusters; DROP TABLE IF EXISTS work_clusters; DROP TABLE IF EXISTS clusterings;');
+    db.exec('ALTER TABLE steps DROP COLUMN route_clustering; ALTER TABLE steps DROP COLUMN route_cluster;');
     db.pragma('user_version = 1');
   });
 }

@@ -55,7 +55,9 @@ export async function exportDataset(
   try {
     const repoId = plan.repo === undefined ? null : reader.repoId(plan.repo);
     if (typeof repoId === 'string') throw new ExportInputError(repoId);
-    const filter = { roles: plan.roles, sinceMs: plan.sinceMs, repoId };
+    const cluster = plan.cluster === undefined ? null : reader.clusterOf(plan.cluster);
+    if (typeof cluster === 'string') throw new ExportInputError(cluster);
+    const filter = { roles: plan.roles, sinceMs: plan.sinceMs, repoId, cluster };
     const progress = throttled(onProgress, { id: 'export', title: `Exporting ${plan.format}`, done: 0, total: reader.countSteps(filter), unit: 'steps' });
     makeOutputFolder(dirname(plan.files[0]!.path));
     for (const { split, path } of plan.files) files.set(split, new DatasetFile(path));
@@ -118,6 +120,7 @@ export async function exportDataset(
       ...((plan.format === 'trl-grpo' || format.kind === 'preference') && { reward: REWARD_DEFINITION }),
       ...(format.kind === 'preference' && { pairKinds: PAIR_KINDS }),
       ...(format.kind === 'unpaired' && { hunkExamples: HUNK_EXAMPLES }),
+      ...(cluster && { clustering: cluster.clustering }),
       steps,
       dropped,
       ...scope?.manifest,
@@ -157,6 +160,7 @@ function filtersOf(plan: ExportPlan): ExportManifest['filters'] {
   if (plan.since !== undefined) filters.since = plan.since;
   if (plan.repo !== undefined) filters.repo = plan.repo;
   if (plan.split !== undefined) filters.split = plan.split;
+  if (plan.cluster !== undefined) filters.cluster = plan.cluster;
   return filters;
 }
 

@@ -14,6 +14,8 @@ export interface ExportPlan {
   sinceMs: number;
   repo?: string;
   split?: number;
+  /** Only tasks of this cluster of the newest clustering. */
+  cluster?: number;
   /** One file per split, or a single file named `all` when there is no split. */
   files: { split: SplitName | 'all'; path: string }[];
   manifestPath: string;
@@ -42,6 +44,9 @@ export function planExport(options: ExportOptions, cwd = process.cwd()): { ok: t
   if (split !== undefined && !(typeof split === 'number' && split > 0 && split <= 1)) {
     return { ok: false, message: `--split must be a fraction of the tasks for training, above 0 and at most 1 (e.g. 0.9); got ${String(split)}.` };
   }
+  if (options.cluster !== undefined && !(Number.isInteger(options.cluster) && options.cluster >= 0)) {
+    return { ok: false, message: `--cluster must be a cluster number from \`tandem clusters\`; got ${String(options.cluster)}.` };
+  }
   if (!options.out) return { ok: false, message: 'Say where to write the dataset with --out PATH (e.g. --out data/worker.jsonl).' };
   const out = resolve(cwd, options.out);
   if (existsSync(out) && statSync(out).isDirectory()) {
@@ -55,7 +60,7 @@ export function planExport(options: ExportOptions, cwd = process.cwd()): { ok: t
     ok: true,
     plan: {
       format: options.format, role: options.role, roles: options.role === 'all' ? [...ROLES] : [options.role], minSignal,
-      since: options.since, sinceMs, repo: options.repo === undefined ? undefined : resolve(cwd, options.repo), split,
+      since: options.since, sinceMs, repo: options.repo === undefined ? undefined : resolve(cwd, options.repo), split, cluster: options.cluster,
       files, manifestPath: join(dirname(out), 'manifest.json'),
     },
   };

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ChatTurn } from '../../agents/ports.js';
 import type { Role } from '../../protocol/types.js';
 import type { RecordedStepText } from '../../runtime/step-rendering.js';
+import { ExportInputError } from './export-options.js';
 import { preferencePairs } from './preference-pairs.js';
 import { splitOf, type SplitName } from './split.js';
 import { StoreReader, type StepRow } from './store-reader.js';
@@ -41,6 +42,8 @@ export interface HeldOutOptions {
   /** 'validation' (held out; the default) or 'train'. */
   side?: SplitName;
   minSignal?: 'approved' | 'merged';
+  /** Only tasks of this cluster of the newest clustering. */
+  cluster?: number;
 }
 
 export const DEFAULT_TRAIN_FRACTION = 0.9;
@@ -54,7 +57,9 @@ export function heldOutExamples(dbPath: string, options: HeldOutOptions): HeldOu
   const pairs: PreferenceSides[] = [];
   try {
     const appliedOf = reader.appliedInTaskOrder();
-    for (const task of reader.tasks({ roles: [options.role], sinceMs: 0, repoId: null })) {
+    const cluster = options.cluster === undefined ? null : reader.clusterOf(options.cluster);
+    if (typeof cluster === 'string') throw new ExportInputError(cluster);
+    for (const task of reader.tasks({ roles: [options.role], sinceMs: 0, repoId: null, cluster })) {
       if (splitOf(task.id, fraction) !== side) { appliedOf(task.id); continue; }
       const { steps } = reader.steps(task.id, [options.role]);
       const applied = appliedOf(task.id);

@@ -25,6 +25,8 @@ export interface StepRow {
   role: Role;
   adapter_version: number | null;
   adapter_sha: string | null;
+  /** The cluster the step was routed to (schema version 5); null without one. */
+  route?: { clustering: number; cluster: number } | null;
   prompt_version: string;
   /** Refs of the chat turns the model was given, in order (see turn-refs.ts); equal turns, equal refs. */
   messages: string[];
@@ -47,6 +49,8 @@ export interface TaskFilter {
   roles: Role[];
   sinceMs: number;
   repoId: number | null;
+  /** Only the tasks of one cluster of a clustering (table task_clusters). */
+  cluster?: { clustering: number; cluster: number } | null;
 }
 
 const REQUIRED_TABLES = ['blobs', 'tasks', 'repos', 'steps', 'diffs', 'reviews', 'applied_changes', 'signals'];
@@ -63,6 +67,7 @@ export class StoreReader {
   private readonly db: Database.Database;
   private readonly hasAttempts: boolean = false;
   private readonly hasReviewHunks: boolean = false;
+  private readonly hasClusters: boolean = false;
   private readonly statements;
   /** Iterators still open when the export stops early; closed before the connection. */
   private readonly open: IterableIterator<unknown>[] = [];
@@ -82,6 +87,7 @@ export class StoreReader {
       if (missing.length) throw new Error(`missing tables: ${missing.join(', ')}`);
       this.hasAttempts = tables.has('attempts'); // schema version 4
       this.hasReviewHunks = tables.has('review_hunks'); // schema version 3
+      this.hasClusters = tables.has('task_clusters'); // schema version 6
     } catch (error) {
       throw new Error(`${dbPath} is not a readable Tandem store (${(error as Error).message}).`);
     }
@@ -91,15 +97,19 @@ export class StoreReader {
       throw newerSchema(dbPath, schema);
     }
     const roleList = "(SELECT value FROM json_each(:roles))";
+    const inCluster = this.hasClusters
+      ? '(:clustering IS NULL OR t.id IN (SELECT task_id FROM task_clusters WHERE clustering = :clustering AND cluster = :cluster))'
+      : '(:clustering IS NULL OR :cluster IS NULL)';
+    const route = this.hasClusters ? 'route_clustering, route_cluster' : 'NULL AS route_clustering, NULL AS route_cluster';
     this.statements = {
       repoByPath: this.db.prepare('SELECT id FROM repos WHERE path = ?'),
       repoPaths: this.db.prepare('SELECT path FROM repos ORDER BY path LIMIT 10'),
       countSteps: this.db.prepare(`SELECT count(*) AS n FROM steps s JOIN tasks t ON t.id = s.task_id
-        WHERE t.created_at >= :since AND (:repo IS NULL OR t.repo_id = :repo) AND s.role IN ${roleList}`),
+        WHERE t.created_at >= :since AND (:repo IS NULL OR t.repo_id = :repo) AND ${inCluster} AND s.role IN ${roleList}`),
       tasks: this.db.prepare(`SELECT t.id, t.prompt, t.base_commit, t.base_model_sha, t.created_at, r.path AS repo_path, r.remote AS repo_remote
         FROM tasks t JOIN repos r ON r.id = t.repo_id
-        WHERE t.created_at >= :since AND (:repo IS NULL OR t.repo_id = :repo) ORDER BY t.id`),
-      steps: this.db.prepare(`SELECT id, subtask_id, round, role, adapter_version, adapter_sha, prompt_version, messages_json, output_hash, action_json, state, created_at
+        WHERE t.created_at >= :since AND (:repo IS NULL OR t.repo_id = :repo) AND ${inCluster} ORDER BY t.id`),
+      steps: this.db.prepare(`SELECT id, subtask_id, round, role, adapter_version, adapter_sha, prompt_version, messages_json, output_hash, action_json, state, created_at, ${route}
         FROM steps WHERE task_id = :task AND role IN ${roleList} ORDER BY id`),
       blob: this.db.prepare('SELECT content FROM blobs WHERE hash = ?').pluck(),
       diffs: this.db.prepare('SELECT id, subtask_id, step_id, round, files_json, diff_hash, created_at FROM diffs WHERE task_id = ? ORDER BY id'),
@@ -128,8 +138,8 @@ export class StoreReader {
   }
 
   tasks(filter: TaskFilter): IterableIterator<TaskRow> {
-    const { since, repo } = this.params(filter);
-    return this.track(this.statements.tasks.iterate({ since, repo }) as IterableIterator<TaskRow>);
+    const { since, repo, clustering, cluster } = this.params(filter);
+    return this.track(this.statements.tasks.iterate({ since, repo, clustering, cluster }) as IterableIterator<TaskRow>);
   }
 
   /**
@@ -145,6 +155,7 @@ export class StoreReader {
       steps.push({
         id: row.id as number, subtask_id: row.subtask_id as string | null, round: row.round as number, role: row.role as Role,
         adapter_version: row.adapter_version as number | null, adapter_sha: row.adapter_sha as string | null,
+        route: row.route_cluster === null ? null : { clustering: row.route_clustering as number, cluster: row.route_cluster as number },
         prompt_version: row.prompt_version as string, messages: JSON.parse(row.messages_json as string) as string[],
         action, output_hash: row.output_hash as string, created_at: row.created_at as number,
       });
@@ -194,6 +205,16 @@ export class StoreReader {
       JOIN subtasks s ON s.id = a.subtask_id WHERE s.task_id = ? ORDER BY a.group_id, a.attempt`).all(taskId) as AttemptRow[];
   }
 
+  /** The newest clustering's version, or a message saying there is none or it lacks the cluster. */
+  clusterOf(cluster: number): { clustering: number; cluster: number } | string {
+    const none = 'The store has no clusters yet; make them with `tandem clusters` first.';
+    if (!this.hasClusters) return none;
+    const clustering = this.db.prepare('SELECT MAX(version) FROM clusterings').pluck().get() as number | null;
+    if (clustering === null) return none;
+    const known = this.db.prepare('SELECT cluster FROM work_clusters WHERE clustering = ? ORDER BY cluster').pluck().all(clustering) as number[];
+    return known.includes(cluster) ? { clustering, cluster } : `Clustering v${clustering} has no cluster ${cluster}; it has ${known.join(', ')} (see \`tandem clusters\`).`;
+  }
+
   /** Ends the read transaction with the connection: nothing was written, so there is nothing to commit. */
   close(): void {
     for (const iterator of this.open) iterator.return?.();
@@ -206,7 +227,7 @@ export class StoreReader {
   }
 
   private params(filter: TaskFilter) {
-    return { since: filter.sinceMs, repo: filter.repoId, roles: JSON.stringify(filter.roles) };
+    return { since: filter.sinceMs, repo: filter.repoId, roles: JSON.stringify(filter.roles), clustering: filter.cluster?.clustering ?? null, cluster: filter.cluster?.cluster ?? null };
   }
 }
 

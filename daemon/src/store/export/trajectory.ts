@@ -39,6 +39,8 @@ export interface Provenance {
   base_model_sha: string | null;
   adapter_version: number | null;
   adapter_sha: string | null;
+  /** The kind of work (cluster of a clustering) the steps were routed to; null without one. */
+  route?: { clustering: number; cluster: number } | null;
   prompt_version: string;
   repo: { path: string; remote: string | null; base_commit: string; applied_commit: string | null };
   review: { outcome: Label; edited: boolean; files: FileVerdict[] } | null;

@@ -132,6 +132,7 @@ function provenance(task: TaskRow, steps: StepRow[], verdict: Verdict): Trajecto
     base_model_sha: task.base_model_sha,
     adapter_version: last.adapter_version,
     adapter_sha: last.adapter_sha,
+    route: last.route ?? null,
     prompt_version: last.prompt_version,
     repo: { path: task.repo_path, remote: task.repo_remote, base_commit: task.base_commit, applied_commit: verdict.appliedCommit },
     review: verdict.review,

@@ -5,6 +5,7 @@ import { lighterSteps } from './002-lighter-steps.js';
 import { reviewHunks } from './003-review-hunks.js';
 import { attemptsSchema } from './004-attempts.js';
 import { taskAgentOptions } from './005-task-agent-options.js';
+import { workClustersSchema } from './006-work-clusters.js';
 
 export interface Migration {
   version: number;
@@ -17,6 +18,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, sql: reviewHunks },
   { version: 4, sql: attemptsSchema },
   { version: 5, sql: taskAgentOptions },
+  { version: 6, sql: workClustersSchema },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
