@@ -64,9 +64,9 @@ export function forcedText(state: ActionState, limit = 256): string {
 }
 
 /**
- * The strings a choice here allows, each up to where the model may choose again (free text, or the
- * end), forced text included; null where the continuation is open (string contents, digits) or
- * the choices are more than `limit`.
+ * The strings a choice here allows (the tool names, true and false), each with the forced text that
+ * follows it; null where the continuation is open (string contents, digits) or the choices are more
+ * than `limit`.
  */
 export function choiceStrings(state: ActionState, limit = 64): string[] | null {
   const done: string[] = [];
@@ -75,7 +75,8 @@ export function choiceStrings(state: ActionState, limit = 64): string[] | null {
     const here = forced ? advance(current, forced)! : current;
     const text = prefix + forced;
     const next = nextChars(here);
-    if (isComplete(here) || next.open || (next.chars.size === 0)) {
+    // A choice ends where forced text follows it: past that the model chooses again, on its own logits.
+    if ((prefix && forced) || isComplete(here) || next.open || next.chars.size === 0) {
       done.push(text);
       return done.length <= limit;
     }

@@ -9,10 +9,9 @@
 //   the part that fits is kept (`"}` where more fields follow closes the string), a raw control
 //   character is escaped, and otherwise the pattern's way out is taken (closing the string).
 // Every action that completes is therefore text the pattern allows, which parses and fits the schema.
-import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import { TokenBias, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
 import { advance, choiceStrings, fallbackChar, forcedText, initialState, isComplete, type ActionState } from './action-automaton.js';
 import type { PatternNode } from './action-pattern.js';
-import { SeededRandom } from './seeded-random.js';
 
 export interface DecodeOptions {
   /** The prompt's tokens not yet in the sequence's cache (at least one: its logits start the answer). */
@@ -38,17 +37,18 @@ const DETOKENIZE_CONTEXT = 4;
 
 export async function decodeAction(sequence: LlamaContextSequence, pattern: PatternNode, options: DecodeOptions): Promise<DecodeResult> {
   const model = sequence.model;
-  const random = new SeededRandom(options.seed ?? Date.now());
   const contextSize = sequence.context.contextSize;
   let state = initialState(pattern);
   let pending = [...options.pending];
   const tokens: Token[] = [];
   let text = '';
+  let held: Token[] = [];
   const previous = () => (tokens.length >= DETOKENIZE_CONTEXT ? tokens : [...options.promptTail, ...tokens]).slice(-DETOKENIZE_CONTEXT);
-  const take = (taken: readonly Token[], taken_text: string, next: ActionState) => {
+  /** Commits tokens to the answer; the first `inCache` of them were evaluated already (held pieces). */
+  const take = (taken: readonly Token[], takenText: string, next: ActionState, inCache = 0) => {
     tokens.push(...taken);
-    pending.push(...taken);
-    text += taken_text;
+    pending.push(...taken.slice(inCache));
+    text += takenText;
     state = next;
     options.onTokens?.([...taken]);
   };
@@ -68,81 +68,125 @@ export async function decodeAction(sequence: LlamaContextSequence, pattern: Patt
     }
     if (isComplete(state)) return { text, tokens, stopReason: 'stop' };
     // Disable context shift's semantics: a reply that reaches the end of the context stops there.
-    if (tokens.length >= options.maxTokens || sequence.nextTokenIndex + pending.length >= contextSize) {
+    if (tokens.length + held.length >= options.maxTokens || sequence.nextTokenIndex + pending.length >= contextSize) {
       return { text, tokens, stopReason: 'max_tokens' };
     }
 
+    // At a choice only its few starting tokens are allowed: a large logit bias on them makes the sampler
+    // pick among them as it would among all (greedy or by temperature), without a pass over the vocabulary.
     const choices = choiceStrings(state);
-    const last = pending.pop()!;
-    if (choices) {
-      const candidates = candidateTokens(model, state, choices, previous());
-      const [output] = (await sequence.controlledEvaluate([...pending, [last, { generateNext: { logits: { filter: { tokens: [...candidates.keys()] } }, options: { temperature: 0 } } }]])).slice(-1);
-      const logits = output?.next.logits ?? new Map<Token, number>();
-      const picked = pickCandidate(candidates, logits, options.temperature, random);
-      pending = [];
-      take([picked], candidates.get(picked)!.text, candidates.get(picked)!.state);
-      continue;
-    }
+    const candidates = choices ? candidateTokens(model, state, choices, previous()) : null;
     const stepSeed = options.seed === undefined ? undefined : options.seed + tokens.length;
-    const results = await sequence.controlledEvaluate([...pending, [last, { generateNext: { token: true, options: { temperature: options.temperature, ...(stepSeed !== undefined ? { seed: stepSeed } : {}) } } }]]);
+    const sampleOptions = {
+      temperature: options.temperature,
+      ...(stepSeed !== undefined ? { seed: stepSeed } : {}),
+      ...(candidates ? { tokenBias: candidates.bias } : {}),
+    };
+    const last = pending.pop()!;
+    const results = await sequence.controlledEvaluate([...pending, [last, { generateNext: { token: true, options: sampleOptions } }]]);
     pending = [];
     const sampled = results.at(-1)?.next.token ?? null;
-    const sampledText = sampled === null || model.isSpecialToken(sampled) ? '' : model.detokenize([sampled], false, previous());
-    const next = sampled !== null && sampledText ? advance(state, sampledText) : null;
-    if (next) {
-      take([sampled!], sampledText, next);
+    if (candidates) {
+      const picked = sampled !== null && candidates.texts.has(sampled) ? sampled : candidates.texts.keys().next().value!;
+      const pickedText = candidates.texts.get(picked)!;
+      take([picked], pickedText, advance(state, pickedText)!);
       continue;
     }
-    const repair = repairText(state, sampledText);
+    // A byte-level vocabulary spells rare characters over several tokens: those are held (in the cache,
+    // not yet in the answer) until the character is whole, then checked together.
+    const run = sampled === null ? [] : [...held, sampled];
+    const runText = sampled === null || model.isSpecialToken(sampled) ? '' : model.detokenize(run, false, previous());
+    const whole = !runText.includes(REPLACEMENT);
+    const next = runText && whole ? advance(state, runText) : null;
+    if (next) {
+      take(run, runText, next, held.length);
+      held = [];
+      continue;
+    }
+    if (runText.endsWith(REPLACEMENT) && held.length < MAX_HELD && advance(state, `${runText.replace(TRAILING_REPLACEMENTS, '')}a`)) {
+      held.push(sampled!);
+      pending.push(sampled!);
+      continue;
+    }
+    if (held.length > 0) { // the character never became whole: the cache forgets its pieces
+      await sequence.eraseContextTokenRanges([{ start: sequence.nextTokenIndex - held.length, end: sequence.nextTokenIndex }]);
+      held = [];
+    }
+    const repair = repairText(state, runText);
     take(spell(model, repair, previous()), repair, advance(state, repair)!);
   }
 }
 
+const REPLACEMENT = '\uFFFD';
+const TRAILING_REPLACEMENTS = /\uFFFD+$/u;
+/** A UTF-8 character has at most 4 bytes: more pieces than that do not make one. */
+const MAX_HELD = 3;
+
+/** Spellings and choice tokens already worked out, per model: the same forced texts and choices come back every action. */
+const spellings = new WeakMap<LlamaModel, Map<string, Token[]>>();
+const choiceTokens = new WeakMap<LlamaModel, Map<string, Map<Token, string>>>();
+const CACHE_LIMIT = 4096;
+
+function cached<T>(caches: WeakMap<LlamaModel, Map<string, T>>, model: LlamaModel, key: string, make: () => T): T {
+  let cache = caches.get(model);
+  if (!cache) caches.set(model, (cache = new Map()));
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /** Tokens that spell `text` after `previous`; a tokenizer that merges it otherwise gets it character by character. */
 function spell(model: LlamaModel, text: string, previous: readonly Token[]): Token[] {
-  const whole = model.tokenize(text, false, 'trimLeadingSpace');
-  if (model.detokenize(whole, false, previous) === text) return whole;
-  const chars: Token[] = [];
-  for (const char of text) chars.push(...model.tokenize(char, false, 'trimLeadingSpace'));
-  if (model.detokenize(chars, false, previous) === text) return chars;
-  throw new Error(`The model's tokenizer cannot spell ${JSON.stringify(text)} on its own; the action cannot be generated without a grammar`);
+  // How a token reads can depend on the one before it (a SentencePiece space), so that is part of the key.
+  return cached(spellings, model, `${previous.at(-1) ?? ''}\u0000${text}`, () => {
+    const whole = model.tokenize(text, false, 'trimLeadingSpace');
+    if (model.detokenize(whole, false, previous) === text) return whole;
+    const chars: Token[] = [];
+    for (const char of text) chars.push(...model.tokenize(char, false, 'trimLeadingSpace'));
+    if (model.detokenize(chars, false, previous) === text) return chars;
+    throw new Error(`The model's tokenizer cannot spell ${JSON.stringify(text)} on its own; the action cannot be generated without a grammar`);
+  });
 }
 
-interface Candidate {
-  text: string;
-  state: ActionState;
+/** A choice's tokens and how each reads here, and the bias that leaves the sampler only them. */
+interface ChoiceCandidates {
+  texts: Map<Token, string>;
+  bias: TokenBias;
 }
 
-/** The tokens that start one of the choice strings (each string's first token, and its prefixes' first tokens). */
-function candidateTokens(model: LlamaModel, state: ActionState, choices: readonly string[], previous: readonly Token[]): Map<Token, Candidate> {
-  const candidates = new Map<Token, Candidate>();
-  for (const choice of choices) {
-    for (const prefix of new Set([...choice].map((_, at) => [...choice].slice(0, at + 1).join('')))) {
-      const first = model.tokenize(prefix, false, 'trimLeadingSpace')[0];
-      if (first === undefined || candidates.has(first)) continue;
-      const text = model.detokenize([first], false, previous);
-      const next = text ? advance(state, text) : null;
-      if (next) candidates.set(first, { text, state: next });
+/** A logit far above any a model produces: biased tokens outrank every other, their own order kept. */
+const CHOICE_BIAS = 1000;
+
+/** The tokens that start one of the choice strings (the first token of each string and of each of its prefixes). */
+function candidateTokens(model: LlamaModel, state: ActionState, choices: readonly string[], previous: readonly Token[]): ChoiceCandidates {
+  const texts = cached(choiceTokens, model, `${previous.at(-1) ?? ''}\u0000${choices.join('\u0000')}`, () => {
+    const found = new Map<Token, string>();
+    for (const choice of choices) {
+      const chars = [...choice];
+      for (let length = 1; length <= Math.min(chars.length, MAX_TOKEN_CHARS); length++) {
+        const first = model.tokenize(chars.slice(0, length).join(''), false, 'trimLeadingSpace')[0];
+        if (first === undefined || found.has(first)) continue;
+        const text = model.detokenize([first], false, previous);
+        if (text && advance(state, text)) found.set(first, text);
+      }
     }
-  }
-  if (candidates.size === 0) throw new Error(`No token of the model's vocabulary starts any of ${JSON.stringify(choices)}`);
-  return candidates;
+    if (found.size === 0) throw new Error(`No token of the model's vocabulary starts any of ${JSON.stringify(choices)}`);
+    return found;
+  });
+  // Checked again against this state: a token running past the choice into free text may not fit everywhere.
+  const fitting = new Map([...texts].filter(([, text]) => advance(state, text) !== null));
+  if (fitting.size === 0) throw new Error(`No token of the model's vocabulary starts any of ${JSON.stringify(choices)}`);
+  const bias = new TokenBias(model.tokenizer);
+  for (const token of fitting.keys()) bias.set(token, { logit: CHOICE_BIAS });
+  return { texts: fitting, bias };
 }
 
-/** The best-scored candidate at temperature 0; otherwise a sample from the candidates' softmax. */
-function pickCandidate(candidates: Map<Token, Candidate>, logits: Map<Token, number>, temperature: number, random: SeededRandom): Token {
-  const scored = [...candidates.keys()].map((token) => ({ token, logit: logits.get(token) ?? -Infinity }));
-  scored.sort((a, b) => b.logit - a.logit);
-  const best = scored[0]!;
-  if (temperature <= 0 || !Number.isFinite(best.logit)) return best.token;
-  const weights = scored.map(({ logit }) => Math.exp((logit - best.logit) / temperature));
-  let draw = random.next() * weights.reduce((sum, weight) => sum + weight, 0);
-  for (let i = 0; i < scored.length; i++) {
-    draw -= weights[i]!;
-    if (draw <= 0) return scored[i]!.token;
-  }
-  return best.token;
-}
+/** Longer prefixes of a choice than this are not looked for as one token. */
+const MAX_TOKEN_CHARS = 32;
 
 /**
  * What to write instead of a token the pattern does not allow here: the part of its text that fits,
