@@ -7,7 +7,7 @@ import type { PatternNode } from './action-pattern.js';
 type Frame =
   | { f: 'node'; node: PatternNode }
   | { f: 'literal'; text: string; at: number }
-  /** Inside a string after its opening quote; `escape` is 0, -1 right after a backslash, or the hex digits left of \u. */
+  /** Inside a string after its opening quote; `length` in UTF-16 units; `escape` is 0, -1 right after a backslash, or the hex digits left of \u. */
   | { f: 'string'; maxLength: number; length: number; escape: number }
   | { f: 'integer'; stage: 'start' | 'after-minus' | 'digits'; digits: number }
   | { f: 'array-first'; item: PatternNode; maxItems: number }
@@ -169,8 +169,10 @@ function stepString(rest: Cursor, top: Extract<Frame, { f: 'string' }>, char: st
   const code = char.codePointAt(0)!;
   // Control characters must be escaped in JSON; U+FFFD is what a cut multi-byte character detokenizes to.
   if (code < 0x20 || code === 0x7f || code === 0xfffd) return null;
-  if (top.length >= top.maxLength) return null;
-  return [...rest, { ...top, length: top.length + 1, escape: char === '\\' ? -1 : 0 }];
+  // Lengths are counted as JavaScript counts them (an emoji is 2), as the action parser and node-llama-cpp's
+  // schema check do; its grammar counts code points, so this allows a subset of what it allows.
+  if (top.length + char.length > top.maxLength) return null;
+  return [...rest, { ...top, length: top.length + char.length, escape: char === '\\' ? -1 : 0 }];
 }
 
 function stepInteger(rest: Cursor, top: Extract<Frame, { f: 'integer' }>, char: string): Cursor | null {

@@ -9,7 +9,7 @@ export type PatternNode =
   | { kind: 'literal'; text: string }
   | { kind: 'choice'; options: PatternNode[] }
   | { kind: 'sequence'; items: PatternNode[] }
-  /** A JSON string of at most `maxLength` characters (an escape counts as one). */
+  /** A JSON string of at most `maxLength` UTF-16 units (an escape counts as the one character it stands for). */
   | { kind: 'string'; maxLength: number }
   /** A JSON integer: `0`, or an optional minus and up to 15 digits without a leading zero. */
   | { kind: 'integer' }

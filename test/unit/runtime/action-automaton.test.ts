@@ -60,7 +60,8 @@ describe('action patterns (constrained decoding)', () => {
     assert.ok(advance(inQuery, 'a\\n\\"\\u00e9 詳細 🎉'));
     for (const bad of ['\n', '\t', '\\x', '\\u12g', '\uFFFD']) assert.equal(advance(inQuery, bad), null, JSON.stringify(bad));
     const state = initialState(compileActionPattern({ type: 'string', maxLength: 3 }, 4096)!);
-    assert.ok(advance(state, '"🎉\\nb"'), 'three characters, an emoji and an escape counting as one each');
+    assert.ok(advance(state, '"🎉\\n"'), 'an emoji counts as 2 (as JavaScript and the action parser count), an escape as 1');
+    assert.equal(advance(state, '"🎉ab'), null);
     assert.equal(advance(state, '"abcd'), null);
     assert.ok(isComplete(advance(state, '"abc"')!));
   });
