@@ -104,7 +104,7 @@ function nextChars(state: ActionState): { chars: Set<string>; open: boolean } {
   for (const cursor of state.cursors) {
     const top = cursor.at(-1);
     if (!top) continue;
-    if (top.f === 'literal') chars.add(top.text[top.at]!);
+    if (top.f === 'literal') chars.add(String.fromCodePoint(top.text.codePointAt(top.at)!)); // a whole character, not half an emoji
     else if (top.f === 'string' && top.escape === -1) for (const char of ESCAPABLE) chars.add(char);
     else open = true;
   }
@@ -152,7 +152,7 @@ function step(cursor: Cursor, char: string): Cursor | null {
   if (!top) return null;
   const rest = cursor.slice(0, -1);
   switch (top.f) {
-    case 'literal': return top.text[top.at] === char ? [...rest, { ...top, at: top.at + 1 }] : null;
+    case 'literal': return top.text.startsWith(char, top.at) ? [...rest, { ...top, at: top.at + char.length }] : null;
     case 'string': return stepString(rest, top, char);
     case 'integer': return stepInteger(rest, top, char);
     default: return null; // expand() never leaves the other frames on top

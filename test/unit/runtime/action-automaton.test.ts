@@ -66,6 +66,12 @@ describe('action patterns (constrained decoding)', () => {
     assert.ok(isComplete(advance(state, '"abc"')!));
   });
 
+  it('forces literals with characters outside the BMP whole', () => {
+    const state = initialState(compileActionPattern({ const: 'a🎉b' }, 10)!);
+    assert.equal(forcedText(state), '"a🎉b"');
+    assert.ok(isComplete(after(state, '"a🎉b"')));
+  });
+
   it('bounds arrays by maxItems and forces the close when full', () => {
     const state = initialState(compileActionPattern({ type: 'array', items: { type: 'string', maxLength: 2 }, maxItems: 2 }, 4096)!);
     assert.equal(forcedText(state), '[');
