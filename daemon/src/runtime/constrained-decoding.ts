@@ -2,12 +2,13 @@
 // which costs milliseconds a token on a 151k vocabulary whenever the model's pick is rejected.
 // - Text the schema fully determines (`{"tool":"`, `","args":{"path":"`, closing brackets) is not
 //   sampled: it is tokenized and evaluated in one batch with the token before it.
-// - Where the schema offers a few strings (a tool name, true/false), only the tokens that start one of
-//   them are scored: the logits of those few tokens are read and the best (or a sample) is taken.
+// - Where the schema offers a few strings (a tool name, true/false), the tokens that start one of them
+//   get a large logit bias, so the sampler picks among them as it would among all (greedy or hot).
 // - Elsewhere (string contents, numbers) the model samples freely and its token is checked against the
 //   pattern, a check on one token's text. A token that does not fit is repaired, keeping its intent:
 //   the part that fits is kept (`"}` where more fields follow closes the string), a raw control
-//   character is escaped, and otherwise the pattern's way out is taken (closing the string).
+//   character is escaped, and otherwise the pattern's way out is taken (closing the string). A character
+//   a byte-level vocabulary spreads over several tokens is held until it is whole.
 // Every action that completes is therefore text the pattern allows, which parses and fits the schema.
 import { TokenBias, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
 import { advance, choiceStrings, fallbackChar, forcedText, initialState, isComplete, type ActionState } from './action-automaton.js';
@@ -67,7 +68,7 @@ export async function decodeAction(sequence: LlamaContextSequence, pattern: Patt
       take(spelled, forced, advance(state, forced)!);
     }
     if (isComplete(state)) return { text, tokens, stopReason: 'stop' };
-    // Disable context shift's semantics: a reply that reaches the end of the context stops there.
+    // No context shift: a reply that reaches the end of the context stops there rather than losing the prompt's start.
     if (tokens.length + held.length >= options.maxTokens || sequence.nextTokenIndex + pending.length >= contextSize) {
       return { text, tokens, stopReason: 'max_tokens' };
     }
