@@ -54,6 +54,13 @@ export async function decodeAction(sequence: LlamaContextSequence, pattern: Patt
     options.onTokens?.([...taken]);
   };
 
+  // What is decided but not evaluated yet goes into the cache before returning: a short answer made of
+  // forced text alone would otherwise leave even the prompt unevaluated, and the next turn reuses it all.
+  const flush = async () => {
+    if (pending.length > 0 && sequence.nextTokenIndex + pending.length < contextSize) await sequence.evaluateWithoutGeneratingNewTokens(pending);
+    pending = [];
+  };
+
   for (;;) {
     if (options.signal?.aborted) return { text, tokens, stopReason: 'aborted' };
     const forced = forcedText(state);
@@ -63,13 +70,18 @@ export async function decodeAction(sequence: LlamaContextSequence, pattern: Patt
       if (spelled.length > room) { // the budget ends inside forced text: the action is cut there, as a sampled one would be
         const part = spelled.slice(0, Math.max(0, room));
         take(part, model.detokenize(part, false, previous()), state);
+        await flush();
         return { text, tokens, stopReason: 'max_tokens' };
       }
       take(spelled, forced, advance(state, forced)!);
     }
-    if (isComplete(state)) return { text, tokens, stopReason: 'stop' };
+    if (isComplete(state)) {
+      await flush();
+      return { text, tokens, stopReason: 'stop' };
+    }
     // No context shift: a reply that reaches the end of the context stops there rather than losing the prompt's start.
     if (tokens.length + held.length >= options.maxTokens || sequence.nextTokenIndex + pending.length >= contextSize) {
+      await flush();
       return { text, tokens, stopReason: 'max_tokens' };
     }
 
