@@ -67,14 +67,14 @@ describe('runtime prefix reuse across turns (tiny fixture, real llama.cpp)', () 
   const tokensOf = (text: string): Token[] => role.model.tokenize(text, false, 'trimLeadingSpace');
 
   it('reuses the whole first prompt and answer when the answer comes back with a new turn', async () => {
-    const first = await generateOnRole(role, request(PROMPT), grammar);
+    const first = await generateOnRole(role, request(PROMPT), { kind: 'grammar', grammar });
     assert.equal(first.stopReason, 'stop', first.text);
     const { spelled } = answerInCache(first.tokensIn, first.text);
     assert.equal(spelled, first.tokensOut, 'the answer is the tokens streamed; whitespace held back after the JSON is not');
 
     const meter = role.sequence.tokenMeter;
     const evaluatedBefore = meter.usedInputTokens + meter.usedOutputTokens;
-    const second = await generateOnRole(role, request([...PROMPT, reply(first.text), toolResult('diff --git a/cli.ts b/cli.ts')]), grammar);
+    const second = await generateOnRole(role, request([...PROMPT, reply(first.text), toolResult('diff --git a/cli.ts b/cli.ts')]), { kind: 'grammar', grammar });
     const evaluated = meter.usedInputTokens + meter.usedOutputTokens - evaluatedBefore;
 
     assert.equal(second.tokensReused, first.tokensIn + first.tokensOut);
@@ -83,7 +83,7 @@ describe('runtime prefix reuse across turns (tiny fixture, real llama.cpp)', () 
     assert.equal(evaluated, role.sequence.contextTokens.length - second.tokensReused);
 
     const secondAnswer = answerInCache(second.tokensIn, second.text);
-    const third = await generateOnRole(role, request([...PROMPT, reply(first.text), toolResult('diff --git a/cli.ts b/cli.ts'), reply(second.text), toolResult('accepted')]), grammar);
+    const third = await generateOnRole(role, request([...PROMPT, reply(first.text), toolResult('diff --git a/cli.ts b/cli.ts'), reply(second.text), toolResult('accepted')]), { kind: 'grammar', grammar });
     assert.equal(third.tokensReused, second.tokensIn + secondAnswer.spelled, 'the second answer is reused as generated too');
   });
 

@@ -3,13 +3,36 @@
 // (byte tokens also form invalid UTF-8), and the JSON never closes.
 import type { GbnfJsonSchema, Llama, LlamaGrammar } from 'node-llama-cpp';
 import type { ActionSchema } from '../agents/ports.js';
+import { compileActionPattern, type PatternNode } from './action-pattern.js';
 
 export const DEFAULT_MAX_STRING_LENGTH = 4096;
 
+/**
+ * How actions are held to their schema. 'pattern' (the default): the runtime's own decoder
+ * (constrained-decoding.ts) where the schema's shape allows, node-llama-cpp's grammar elsewhere;
+ * 'grammar': node-llama-cpp's grammar always (what the bench compares against).
+ */
+export type ActionDecoding = 'pattern' | 'grammar';
+
+/** What one generation is constrained by. */
+export type ActionConstraint = { kind: 'pattern'; pattern: PatternNode } | { kind: 'grammar'; grammar: LlamaGrammar };
+
 export class ActionGrammars {
   private readonly cache = new Map<string, Promise<LlamaGrammar>>();
+  private readonly patterns = new Map<string, PatternNode | null>();
 
-  constructor(private readonly llama: Llama, private readonly maxStringLength = DEFAULT_MAX_STRING_LENGTH) {}
+  constructor(private readonly llama: Llama, private readonly maxStringLength = DEFAULT_MAX_STRING_LENGTH, private readonly decoding: ActionDecoding = 'pattern') {}
+
+  /** The runtime's own pattern when the schema compiles to one (and decoding allows it), else the grammar. */
+  async constraintFor(schema: ActionSchema): Promise<ActionConstraint> {
+    if (this.decoding === 'pattern') {
+      const key = JSON.stringify(schema);
+      if (!this.patterns.has(key)) this.patterns.set(key, compileActionPattern(schema, this.maxStringLength));
+      const pattern = this.patterns.get(key);
+      if (pattern) return { kind: 'pattern', pattern };
+    }
+    return { kind: 'grammar', grammar: await this.forSchema(schema) };
+  }
 
   /** The grammar for a schema; made once per distinct schema, since building one costs milliseconds. */
   forSchema(schema: ActionSchema): Promise<LlamaGrammar> {

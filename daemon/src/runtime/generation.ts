@@ -3,9 +3,12 @@
 // tokens the role's KV cache already held (reused) and how many were evaluated anew.
 import type { LlamaGrammar, Token } from 'node-llama-cpp';
 import type { GenerateRequest, GenerateResult } from '../agents/ports.js';
+import type { ActionConstraint } from './action-grammar.js';
+import type { PatternNode } from './action-pattern.js';
 import { toChatHistory } from './chat-history.js';
+import { decodeAction } from './constrained-decoding.js';
 import type { RoleContext } from './role-context.js';
-import { rolePrompt } from './role-prompt.js';
+import { rolePrompt, type RolePrompt } from './role-prompt.js';
 import { TextStream } from './text-stream.js';
 
 /**
@@ -19,15 +22,59 @@ export class ContextOverflowError extends Error {
   }
 }
 
-export async function generateOnRole(role: RoleContext, request: GenerateRequest, grammar: LlamaGrammar): Promise<GenerateResult> {
+export async function generateOnRole(role: RoleContext, request: GenerateRequest, constraint: ActionConstraint): Promise<GenerateResult> {
   const started = performance.now();
   const prompt = rolePrompt(role, toChatHistory(request.messages), request.maxTokens);
   const tokensIn = prompt.tokens.length;
   if (tokensIn >= role.context.contextSize) throw new ContextOverflowError(tokensIn, role.context.contextSize);
   // The same comparison LlamaCompletion makes: everything before the first differing token stays in the cache.
   const tokensReused = Math.min(role.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex, tokensIn);
-  const generated: Token[] = [];
   const stream = request.onToken ? new TextStream((tokens) => role.model.detokenize(tokens), request.onToken) : null;
+  const generation = constraint.kind === 'pattern'
+    ? await generateWithPattern(role, request, prompt, tokensReused, constraint.pattern, stream)
+    : await generateWithGrammar(role, request, prompt, constraint.grammar, stream);
+  stream?.finish(generation.text);
+  role.transcript.remember(prompt.plan, generation.text, generation.tokens, {
+    detokenize: (tokens) => role.model.detokenize(tokens),
+    isSpecialToken: (token) => role.model.isSpecialToken(token),
+  });
+  return {
+    text: generation.text,
+    action: parseAction(generation.text),
+    adapter: role.adapter,
+    tokensIn,
+    tokensOut: generation.tokens.length,
+    tokensReused,
+    latencyMs: performance.now() - started,
+    stopReason: generation.stopReason,
+  };
+}
+
+interface Generation {
+  text: string;
+  tokens: Token[];
+  stopReason: GenerateResult['stopReason'];
+}
+
+/** The runtime's own decoder: forced text evaluated in batches, only free positions sampled. */
+async function generateWithPattern(role: RoleContext, request: GenerateRequest, prompt: RolePrompt, tokensReused: number, pattern: PatternNode, stream: TextStream | null): Promise<Generation> {
+  // At least the prompt's last token is evaluated again: its logits start the answer.
+  const keep = Math.min(tokensReused, prompt.tokens.length - 1);
+  if (role.sequence.nextTokenIndex > keep) await role.sequence.eraseContextTokenRanges([{ start: keep, end: role.sequence.nextTokenIndex }]);
+  return decodeAction(role.sequence, pattern, {
+    pending: prompt.tokens.slice(keep),
+    promptTail: prompt.tokens.slice(-4),
+    maxTokens: request.maxTokens,
+    temperature: request.temperature ?? 0,
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(stream ? { onTokens: (tokens: Token[]) => stream.push(tokens) } : {}),
+  });
+}
+
+/** node-llama-cpp's completion under a GBNF grammar, for schemas the pattern decoder does not handle. */
+async function generateWithGrammar(role: RoleContext, request: GenerateRequest, prompt: RolePrompt, grammar: LlamaGrammar, stream: TextStream | null): Promise<Generation> {
+  const generated: Token[] = [];
 
   const response = await role.completion.generateCompletionWithMeta(prompt.input, {
     grammar,
@@ -45,23 +92,8 @@ export async function generateOnRole(role: RoleContext, request: GenerateRequest
       stream?.push(tokens);
     },
   });
-  stream?.finish(response.response);
-  role.transcript.remember(prompt.plan, response.response, generated, {
-    detokenize: (tokens) => role.model.detokenize(tokens),
-    isSpecialToken: (token) => role.model.isSpecialToken(token),
-  });
-
   const stop = response.metadata.stopReason;
-  return {
-    text: response.response,
-    action: parseAction(response.response),
-    adapter: role.adapter,
-    tokensIn,
-    tokensOut: generated.length,
-    tokensReused,
-    latencyMs: performance.now() - started,
-    stopReason: stop === 'abort' ? 'aborted' : stop === 'maxTokens' ? 'max_tokens' : 'stop',
-  };
+  return { text: response.response, tokens: generated, stopReason: stop === 'abort' ? 'aborted' : stop === 'maxTokens' ? 'max_tokens' : 'stop' };
 }
 
 function parseAction(text: string): unknown {

@@ -10,7 +10,7 @@ import { TextEmbedder } from '../analysis/text-embeddings.js';
 import type { GenerateRequest, GenerateResult, ModelPort } from '../agents/ports.js';
 import type { GpuStatus, WarmupStatus } from '../protocol/gpu-status.js';
 import { ROLES, type AdapterRef, type ModelInfo, type Role } from '../protocol/types.js';
-import { ActionGrammars } from './action-grammar.js';
+import { ActionGrammars, type ActionDecoding } from './action-grammar.js';
 import { ActionScorer } from './action-scoring.js';
 import { sha256File } from './sha256-file.js';
 import { generateOnRole } from './generation.js';
@@ -42,6 +42,8 @@ export interface ModelRuntimeOptions {
   modelSha256?: string;
   /** Bound for string fields in action schemas that set none. */
   maxStringLength?: number;
+  /** How actions are held to their schema (action-grammar.ts); 'pattern' by default. */
+  actionDecoding?: ActionDecoding;
   /** A llama.cpp backend to share (tests, benchmarks); by default the runtime starts and owns one. */
   backend?: LlamaBackend;
   /** Loading a multi-gigabyte model takes a while: 0..1 as it goes. */
@@ -146,7 +148,7 @@ export class ModelRuntime implements ModelPort {
       return fail('rejected_by_llama', options.modelPath, (error as Error).message);
     }
     const sha = options.modelSha256 ?? (await sha256File(options.modelPath));
-    const grammars = new ActionGrammars(backend.llama, options.maxStringLength);
+    const grammars = new ActionGrammars(backend.llama, options.maxStringLength, options.actionDecoding);
     const gpu = new GpuReport(backend, model, options.gpuLayers ?? 'auto');
     const deferred = Object.fromEntries(ON_DEMAND_ROLES.map((role) => [role, adapters[role] ?? null]));
     return { ok: true, value: new ModelRuntime(backend, owns, model, base, sha, slots, contextOptions, grammars, gpu, deferred) };
@@ -174,9 +176,9 @@ export class ModelRuntime implements ModelPort {
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
-    const grammar = await this.grammars.forSchema(request.schema);
+    const constraint = await this.grammars.constraintFor(request.schema);
     const slot = await this.slotOf(request);
-    return slot.run((context) => generateOnRole(context, request, grammar));
+    return slot.run((context) => generateOnRole(context, request, constraint));
   }
 
   /** The role's general slot, or the expert's when the request names one the general slot does not run. */
