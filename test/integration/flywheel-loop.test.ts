@@ -5,22 +5,19 @@
 // behaviour. Needs the training Python: TANDEM_PYTHON, or the venv `tandem train --setup` made
 // (in CI, .ci/run makes it); elsewhere without one the test is skipped with a loud message.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DaemonStatus } from '../../daemon/src/protocol/messages.js';
 import type { EvaluateResult } from '../../daemon/src/protocol/adapter-evaluation.js';
 import type { AdapterInfo } from '../../daemon/src/protocol/types.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
-import { openStore } from '../../daemon/src/store/open-store.js';
 import { resolvePython } from '../../daemon/src/training/python-env.js';
 import type { TrainResult } from '../../daemon/src/training/train-run.js';
 import { interopFile } from './helpers/llama-tiny.js';
+import { FLYWHEEL_SPLIT, FLYWHEEL_TRAIN_ARGS, runHeldOutTasks } from './support/flywheel-run.js';
 import { recordFlywheelTasks, TASK_PROMPTS } from './support/flywheel-tasks.js';
 import { buildOnce, makeTandemHome, startRealDaemon, type DaemonChild, type TandemHome } from './support/tandem-cli.js';
-import { initRepo } from './support/temp-repo.js';
 
 const BASE_GGUF = interopFile('base.gguf');
-const HELD_OUT_PROMPTS = ['Write a note that the build passed.', 'Leave a checked marker for reviewers.', 'Add a status note to the repo.'];
 
 describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
   let home: TandemHome;
@@ -52,20 +49,21 @@ describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
     home?.remove();
   });
 
-  // SKIPPED (loudly), not passing yet. Everything up to the hot-swap passes: real TRL training (loss falls by far),
-  // import, held-out NLL at most 0.3 of the base's, preference accuracy >= 0.8 and above the base's, the gate,
-  // promotion into the running daemon. The last check fails: after the swap the new tasks delegate NOTES.md (the
-  // approved file; the base never does) but the instruction loops (`"delegat says NOTES.md.md NOTES.md.md…"`)
-  // until its token budget, so 2 of 3 answers do not close their JSON and one is `"Wrot"`: 1 of 3 follow.
-  // Generation is greedy here (llama-tiny is no fixture, so the agents' defaults apply). 40 CPU steps of batch 4
-  // (~3 minutes on 2 cores) teach the tool, the shape and the file, not where the sentence ends; more steps or a
-  // shorter approved instruction should do it, within the loop test's time budget. "Follows the approved
-  // behaviour": the reviewer approved delegating NOTES.md and rejected TODO.md, so a task follows it when its
-  // first orchestrator action is a delegate whose instruction names NOTES.md and not TODO.md.
+  // SKIPPED (loudly), not passing yet. Last real run (2026-11-30, loaded 2-core machine, 12 min wall, 3.8 CPU-min):
+  // everything passes up to the last check: TRL loss 10.8 -> 0.19, held-out NLL 11.0 -> 0.19 per token, preference
+  // accuracy 0 -> 1 (the base prefers the shorter rejected action by construction), the gate, promotion into the
+  // running daemon. After the swap 1 of 3 new tasks delegates "Write NOTES.md"; the other two delegate the
+  // instruction "delegate". Generation is greedy (temperature 0), so this is what was learned, not a seed: after
+  // 40 steps the adapter picks each piece mostly from the piece before it, and every string value in the
+  // approved answers opens after the same piece `":"` ("delegate", "accept", "finish", the instruction, the
+  // summary), so the instruction's first piece is a 5-way guess the adapter must settle from the key before it.
+  // What fixed the old loop ("NOTES.md.md…"): lr 1e-2 instead of 3e-3 and approved strings whose pieces have one
+  // successor each (flywheel-tasks.ts). What should fix this one: more steps (the loss is still falling at 40;
+  // each costs ~4.5 CPU-s at batch 4, and TRL's SFT turns gradient checkpointing on by default, which a model
+  // this small does not need), so that the key before `":"` decides what follows it.
   it.skip('trains, imports, evaluates, hot-swaps, and the new tasks follow the approved behaviour', async () => {
     const train = await home.tandemJson<{ training: TrainResult; imported: AdapterInfo; importSeconds: number; evaluation: EvaluateResult }>(
-      'train', '--role', 'orchestrator', '--base', interopFile('hf'), '--gguf', BASE_GGUF, '--split', '0.75',
-      '--steps', '40', '--batch', '4', '--lr', '3e-3', '--threads', '1', '--run', '--python', python!.python, '--out', join(home.home, 'ws'));
+      'train', '--role', 'orchestrator', '--base', interopFile('hf'), '--gguf', BASE_GGUF, ...FLYWHEEL_TRAIN_ARGS, '--run', '--python', python!.python, '--out', join(home.home, 'ws'));
     assert.equal(train.code, 0, train.stderr);
     const { training, imported, evaluation } = train.json;
     // Training itself: TRL's loss on the approved answers falls by far.
@@ -84,47 +82,14 @@ describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
 
     // A running daemon on the base model; new tasks before and after the promotion hot-swaps the adapter in.
     daemon = await startRealDaemon(home);
-    const before = await followingShare(home, 'before');
-    const promoted = await home.tandem('adapters', 'promote', '--role', 'orchestrator', '--split', '0.75', String(imported.version));
+    const before = await runHeldOutTasks(home.tandem, home.paths.database, join(home.home, 'held-out-before'));
+    const promoted = await home.tandem('adapters', 'promote', '--role', 'orchestrator', '--split', FLYWHEEL_SPLIT, String(imported.version));
     assert.equal(promoted.code, 0, promoted.stderr);
     const status = await home.tandemJson<DaemonStatus>('status');
     assert.equal(status.json.adapters.orchestrator.version, imported.version, 'the running daemon swapped the adapter in');
-    const after = await followingShare(home, 'after');
-    assert.ok(after >= 2 / 3, `after the swap most new tasks follow the approved behaviour (${after}): ${JSON.stringify(firstActions)}`);
-    assert.ok(after - before >= 0.5, `tasks following the approved behaviour: ${before} -> ${after}: ${JSON.stringify(firstActions)}`);
+    const after = await runHeldOutTasks(home.tandem, home.paths.database, join(home.home, 'held-out-after'));
+    const seen = JSON.stringify({ before: before.firstActions, after: after.firstActions });
+    assert.ok(after.share >= 2 / 3, `after the swap most new tasks follow the approved behaviour (${after.share}): ${seen}`);
+    assert.ok(after.share - before.share >= 0.5, `tasks following the approved behaviour: ${before.share} -> ${after.share}: ${seen}`);
   });
 });
-
-/** Runs the held-out prompts as new tasks on the running daemon; the share whose first orchestrator action is the approved one. */
-const firstActions: (string | undefined)[] = [];
-async function followingShare(home: TandemHome, label: string): Promise<number> {
-  let following = 0;
-  for (const [i, prompt] of HELD_OUT_PROMPTS.entries()) {
-    const repo = join(home.home, 'held-out', `${label}-${i}`);
-    mkdirSync(repo, { recursive: true });
-    initRepo(repo, { 'README.md': '# Held out\n' });
-    const run = await home.tandem('run', '--repo', repo, prompt, '--json');
-    assert.ok(run.code === 0 || run.code === 1, run.stderr);
-    const store = openStore(home.paths.database);
-    try {
-      const first = store.db.prepare(`SELECT b.content FROM steps s JOIN tasks t ON t.id = s.task_id JOIN repos r ON r.id = t.repo_id
-        JOIN blobs b ON b.hash = s.output_hash WHERE r.path = ? AND s.role = 'orchestrator' ORDER BY s.id LIMIT 1`).pluck().get(repo) as string | undefined;
-      firstActions.push(first ?? `none (${run.stdout.slice(-300)} ${run.stderr.slice(-300)})`);
-      if (first !== undefined && followsApproved(first)) following++;
-    } finally {
-      store.close();
-    }
-  }
-  return following / HELD_OUT_PROMPTS.length;
-}
-
-/** The first orchestrator action delegates the approved file's work (NOTES.md), not the rejected one's (TODO.md). */
-function followsApproved(output: string): boolean {
-  try {
-    const action = JSON.parse(output) as { tool?: unknown; args?: { instruction?: unknown } };
-    const instruction = action.args?.instruction;
-    return action.tool === 'delegate' && typeof instruction === 'string' && instruction.includes('NOTES.md') && !instruction.includes('TODO.md');
-  } catch {
-    return false; // not an action at all
-  }
-}

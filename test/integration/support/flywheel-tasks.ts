@@ -1,7 +1,7 @@
 // Recorded work for the flywheel: tasks run through the real agent loop, into a real store file
 // (TANDEM_HOME's tandem.db) and real git worktrees, reviewed by a scripted reviewer. The orchestrator's
-// behaviour the reviewer approves is one fixed action the tiny model can learn in a minute of CPU:
-// delegate "Add NOTES.md that says checked." Half the tasks are approved at once; the other half first
+// behaviour the reviewer approves is one fixed action the tiny model can learn in a few minutes of CPU:
+// delegate "Write NOTES.md". Half the tasks are approved at once; the other half first
 // delegate something else, are rejected with a reason, and are approved in round 2 (a preference pair).
 // The model behind the scripts reports the real runtime's context size, token counts and base model,
 // so compaction and the prompts are exactly what the daemon would give llama-tiny.
@@ -18,8 +18,14 @@ import { StoreTrajectoryRecorder } from '../../../daemon/src/store/trajectory-re
 import { createTaskWorktree } from '../../../daemon/src/workspace/task-worktree.js';
 import { initRepo } from './temp-repo.js';
 
-export const APPROVED_DELEGATE = { tool: 'delegate', args: { instruction: 'Add NOTES.md that says checked.', files: [] as string[] } };
-const WRONG_DELEGATE = { tool: 'delegate', args: { instruction: 'Write TODO.md that says later.', files: [] as string[] } };
+// llama-tiny's 512-piece vocabulary spells these nearly letter by letter, and 40 CPU steps teach it little more
+// than which piece follows which. So no piece of the approved instruction is followed by different pieces
+// elsewhere in the approved answers (the old "Add NOTES.md that says checked." next to a "Wrote NOTES.md." summary
+// decoded greedily as "… NOTES.md.md.md …"), and the finish summary shares none of its pieces.
+export const APPROVED_DELEGATE = { tool: 'delegate', args: { instruction: 'Write NOTES.md', files: [] as string[] } };
+// Shorter than the approved one, so the base model (near-uniform per token) prefers it: preference accuracy
+// starts at 0 by construction, not by what random weights happen to like.
+const WRONG_DELEGATE = { tool: 'delegate', args: { instruction: 'TODO.md', files: [] as string[] } };
 export const APPROVED_TEXT = JSON.stringify(APPROVED_DELEGATE);
 
 const REPO_FILES = { 'README.md': '# Sample\n', 'src/app.ts': 'export const answer = 42;\n' };
@@ -52,7 +58,7 @@ class ScriptedOnRuntime implements ModelPort {
 }
 
 const round = (delegate: object, file: string, content: string): Record<Role, object[]> => ({
-  orchestrator: [delegate, { tool: 'accept', args: {} }, { tool: 'finish', args: { summary: `Wrote ${file}.` } }],
+  orchestrator: [delegate, { tool: 'accept', args: {} }, { tool: 'finish', args: { summary: 'Done' } }],
   worker: [{ tool: 'write_file', args: { path: file, content } }, { tool: 'done', args: { summary: `wrote ${file}` } }],
   critic: [],
 });
@@ -84,8 +90,8 @@ export async function recordFlywheelTasks(home: string, runtime: ModelPort, prom
       };
       const rejectedFirst = i % 2 === 1;
       if (rejectedFirst) {
-        review(await runTask(deps(round(WRONG_DELEGATE, 'TODO.md', 'later\n')), spec), 'reject', 'Add NOTES.md that says checked, nothing else.');
-        review(await runRound(deps(round(APPROVED_DELEGATE, 'NOTES.md', 'checked\n')), spec, { round: 2, feedback: 'Add NOTES.md that says checked, nothing else.' }), 'approve');
+        review(await runTask(deps(round(WRONG_DELEGATE, 'TODO.md', 'later\n')), spec), 'reject', 'Write NOTES.md, nothing else.');
+        review(await runRound(deps(round(APPROVED_DELEGATE, 'NOTES.md', 'checked\n')), spec, { round: 2, feedback: 'Write NOTES.md, nothing else.' }), 'approve');
       } else {
         review(await runTask(deps(round(APPROVED_DELEGATE, 'NOTES.md', 'checked\n')), spec), 'approve');
       }
