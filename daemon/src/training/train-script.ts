@@ -119,6 +119,9 @@ def main():
         per_device_train_batch_size=t["batch_size"], logging_steps=1, save_strategy="no", report_to=[],
         seed=t["seed"], lr_scheduler_type="constant", warmup_steps=0, use_cpu=(device == "cpu"),
         remove_unused_columns=False, disable_tqdm=True, max_length=t["max_length"],
+        # TRL turns gradient checkpointing on by default: it saves GPU memory, and on a CPU it only costs
+        # recomputation (several times a step's work on a small model), so the CPU trains without it.
+        gradient_checkpointing=(device != "cpu"),
     )
 
     class Progress(TrainerCallback):
