@@ -4,7 +4,7 @@ import type { HunkDecision } from '../../protocol/review-hunks.js';
 import type { HunkReview } from './kept-hunks.js';
 import type { AppliedRow, AttemptRow, DiffRow, ReviewRow, SignalRow } from './store-reader.js';
 import type { FileVerdict, Label, Provenance } from './trajectory.js';
-import { reviewedWorkOf, type ReviewedWork } from './worker-review.js';
+import { reviewedWorkOf, type ReviewedWork, type WorkerReviewFacts } from './worker-review.js';
 
 export interface Verdict {
   label: Label;
@@ -20,6 +20,7 @@ export interface Verdict {
 export class TaskOutcome {
   /** The latest review of each (diff, path): a file reviewed twice keeps its last verdict. */
   private readonly reviews = new Map<string, ReviewRow>();
+  private reviewFacts: WorkerReviewFacts | undefined;
 
   constructor(
     readonly diffs: DiffRow[],
@@ -33,9 +34,12 @@ export class TaskOutcome {
 
   /** The review that judges a worker version of a subtask (worker-review.ts). */
   reviewedWork(subtaskId: string, versionDiffIds: number[]): ReviewedWork {
-    const reviewed = new Set([...this.reviews.values()].map((r) => r.diff_id));
-    const unchosenAttempts = new Set(this.attempts.filter((a) => !a.chosen).map((a) => a.subtask_id));
-    return reviewedWorkOf(subtaskId, versionDiffIds, { diffs: this.diffs, unchosenAttempts, reviewed: (id) => reviewed.has(id) });
+    this.reviewFacts ??= (() => {
+      const reviewed = new Set([...this.reviews.values()].map((r) => r.diff_id));
+      const unchosenAttempts = new Set(this.attempts.filter((a) => !a.chosen).map((a) => a.subtask_id));
+      return { diffs: this.diffs, unchosenAttempts, reviewed: (id: number) => reviewed.has(id) };
+    })();
+    return reviewedWorkOf(subtaskId, versionDiffIds, this.reviewFacts);
   }
 
   diffsOfSubtask(subtaskId: string): DiffRow[] {
