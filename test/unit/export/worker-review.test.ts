@@ -86,6 +86,17 @@ describe('worker versions are judged by the round\'s review of their own files',
     assert.deepEqual(reviewedWorkOf('s2', [12], facts([])).diffIds, [13]);
   });
 
+  it('credits a next round\'s subtask only with what it changed on top of the rejected round\'s work', () => {
+    // Round 1 wrote a.txt and was rejected; round 2 starts from that worktree, and its subtask adds b.txt.
+    const stepRows = [...steps('s1', 1, [1, 2]), ...steps('s2', 2, [3, 4])];
+    const diffs = [
+      diff(10, 's1', 1, { 'a.txt': 'a' }, 2), diff(11, null, 1, { 'a.txt': 'a' }),
+      diff(12, 's2', 2, { 'a.txt': 'a', 'b.txt': 'b' }, 4), diff(13, null, 2, { 'a.txt': 'a', 'b.txt': 'b' }),
+    ];
+    const u = units(stepRows, diffs, [review(11, 'a.txt', 'reject', 'not yet'), review(13, 'a.txt', 'reject', 'still not'), review(13, 'b.txt', 'approve')]);
+    assert.deepEqual(labels(u), [['s1', [1, 2], 'rejected'], ['s2', [3, 4], 'approved']]);
+  });
+
   it('applies a merged or reverted signal of the round\'s applied change to the worker\'s version', () => {
     const stepRows = steps('s1', 0, [1, 2]);
     const diffs = [diff(10, 's1', 0, { 'a.txt': 'a' }, 2), diff(11, null, 0, { 'a.txt': 'a' })];

@@ -26,8 +26,10 @@ export function reviewedWorkOf(subtaskId: string, versionDiffIds: number[], fact
   if (!versionDiffIds.includes(last.id)) return own; // sent back by the orchestrator: judged as today
   const roundDiff = facts.diffs.filter((d) => d.round === last.round && d.subtask_id === null && d.id > last.id).at(-1);
   if (!roundDiff) return own;
-  const before = facts.diffs.filter((d) => d.round === last.round && d.subtask_id !== null && d.subtask_id !== subtaskId
-    && !facts.unchosenAttempts.has(d.subtask_id) && d.id < diffsOfSubtask[0]!.id).at(-1);
+  // The worktree as the subtask found it: the diff before its first one, of any round (a rejected
+  // round's work stays in the worktree for the next), never an attempt made in a scratch worktree.
+  const before = facts.diffs.filter((d) => d.id < diffsOfSubtask[0]!.id && d.subtask_id !== subtaskId
+    && !(d.subtask_id !== null && facts.unchosenAttempts.has(d.subtask_id))).at(-1);
   return { diffIds: [roundDiff.id], paths: changedPaths(before ?? null, last) };
 }
 
