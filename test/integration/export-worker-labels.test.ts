@@ -2,7 +2,8 @@
 // real agent loop (a scripted model), the real store and git worktrees: the orchestrator delegates,
 // the worker writes files, the orchestrator accepts (once after sending a subtask back), and the
 // human approves all, rejects with a reason, or edits a file and approves, through the same calls the
-// daemon's review service makes. The export (SFT, DPO, KTO), `tandem eval`'s held-out examples and
+// daemon's review service makes; the approved one is committed and found merged by the signal scan.
+// The export (SFT, DPO, KTO), `tandem eval`'s held-out examples and
 // `tandem train`'s step records must all see the worker's steps with those labels.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { ExportFormat, FileReview } from '../../daemon/src/protocol/types.j
 import { exportDataset } from '../../daemon/src/store/export/export-dataset.js';
 import { heldOutExamples } from '../../daemon/src/store/export/held-out-examples.js';
 import { ReviewRecorder } from '../../daemon/src/store/review-recorder.js';
+import { scanSignals } from '../../daemon/src/store/signals-scan.js';
 import { readStepRecords } from '../../daemon/src/training/step-records.js';
 import { applyApproved } from '../../daemon/src/workspace/apply-approved.js';
 import { TaskWorktree } from '../../daemon/src/workspace/task-worktree.js';
@@ -52,7 +54,7 @@ describe('tandem export: worker steps carry the human\'s verdict on the round\'s
   const workerSteps = new Map<string, number[]>(); // task -> its worker step ids, in order
 
   /** Runs a task to review, then approves (optionally after the user edits files in the worktree) or rejects it. */
-  async function reviewed(taskId: string, scripts: RoleScripts, decide: (worktree: TaskWorktree) => FileReview[]): Promise<ScenarioRun> {
+  async function reviewed(taskId: string, scripts: RoleScripts, decide: (worktree: TaskWorktree) => FileReview[], commit = false): Promise<ScenarioRun> {
     let worktree: TaskWorktree | null = null;
     const run = await runScenario({
       taskId, scripts,
@@ -71,20 +73,20 @@ describe('tandem export: worker steps carry the human\'s verdict on the round\'s
     if (reviews.every((r) => r.verdict === 'reject')) {
       recorder.recordOutcome({ taskId, diffId: run.result.diffId!, reviews: reviews.map((review) => ({ review })), diffPaths });
     } else {
-      const outcome = await applyApproved(task, reviews, { agentCommit: run.result.diff!.agentCommit! });
+      const outcome = await applyApproved(task, reviews, { agentCommit: run.result.diff!.agentCommit!, commit });
       assert.deepEqual(outcome.result.conflicts, [], taskId);
       recorder.recordOutcome({
         taskId, diffId: run.result.diffId!, reviews: outcome.reviews, diffPaths,
-        applied: { patchId: outcome.applied.patchId, unifiedDiff: outcome.applied.unified, commitSha: null },
+        applied: { patchId: outcome.applied.patchId, unifiedDiff: outcome.applied.unified, commitSha: outcome.result.commit },
       });
     }
     workerSteps.set(taskId, site.store.db.prepare("SELECT id FROM steps WHERE task_id = ? AND role = 'worker' ORDER BY id").pluck().all(taskId) as number[]);
     return run;
   }
 
-  const exportRecords = async (format: ExportFormat): Promise<Json[]> => {
-    const file = join(out, `${format}.jsonl`);
-    await exportDataset(site.store.path, { format, role: 'worker', out: file });
+  const exportRecords = async (format: ExportFormat, minSignal: 'approved' | 'merged' = 'approved'): Promise<Json[]> => {
+    const file = join(out, `${format}-${minSignal}.jsonl`);
+    await exportDataset(site.store.path, { format, role: 'worker', out: file, minSignal });
     return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Json);
   };
   const ofTask = (records: Json[], taskId: string) => records.filter((r) => r.metadata.task_id === taskId);
@@ -94,7 +96,7 @@ describe('tandem export: worker steps carry the human\'s verdict on the round\'s
     site = makeSite({ 'README.md': '# Sample\n', 'src/greet.ts': 'export function greet(name: string): string {\n  return `hi ${name}`;\n}\n' });
     out = mkdtempSync(join(tmpdir(), 'tandem-export-worker-'));
     const approveAll = (files: string[]) => () => files.map((path) => ({ path, verdict: 'approve' as const }));
-    await reviewed('approved', approvedScripts, approveAll(['NOTES.md', 'src/greet.ts']));
+    await reviewed('approved', approvedScripts, approveAll(['NOTES.md', 'src/greet.ts']), true); // committed on main: merged
     await reviewed('rejected', oneFile('TODO.md', 'later\n'), () => [{ path: 'TODO.md', verdict: 'reject', reason: REASON }]);
     await reviewed('edited', oneFile('CHANGES.md', NOTES), (task) => {
       writeFileSync(join(task.root, 'CHANGES.md'), USER_NOTES); // the user's edit before approving, as in the diff editor
@@ -103,20 +105,24 @@ describe('tandem export: worker steps carry the human\'s verdict on the round\'s
     // The store has what the bug hid behind: subtask diffs nobody reviewed, and the round's diff that was.
     const verdicts = site.store.db.prepare('SELECT r.task_id, d.subtask_id, r.verdict FROM reviews r JOIN diffs d ON d.id = r.diff_id ORDER BY r.id').raw().all();
     assert.deepEqual(verdicts, [['approved', null, 'approve'], ['approved', null, 'approve'], ['rejected', null, 'reject'], ['edited', null, 'approve_with_edits']]);
+    assert.deepEqual(await scanSignals(site.store, { repoPath: site.repo }), { merged: 1, reverted: 0, skipped: [] });
   });
   after(() => {
     site?.remove();
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it('trains worker SFT on every step of an approved task\'s accepted work, and not on the version sent back', async () => {
+  it('trains worker SFT on every step of an approved (then merged) task\'s accepted work, and not on the version sent back', async () => {
     const records = ofTask(await exportRecords('trl-sft'), 'approved');
     const [, , ...accepted] = workerSteps.get('approved')!; // the first two steps are the version the orchestrator revised
-    assert.deepEqual(records.map((r) => [r.metadata.subtask_id, r.metadata.label]), [['approved-r1-s1', 'approved'], ['approved-r1-s2', 'approved']]);
+    assert.deepEqual(records.map((r) => [r.metadata.subtask_id, r.metadata.label]), [['approved-r1-s1', 'merged'], ['approved-r1-s2', 'merged']]);
+    assert.ok(records.every((r) => r.metadata.signal?.kind === 'merged' && r.metadata.repo.applied_commit), 'the merge reached the worker\'s units');
     assert.deepEqual(records.flatMap((r) => r.metadata.step_ids), accepted);
     assert.deepEqual(records[0].metadata.review.files.map((f: Json) => f.path), ['NOTES.md'], 'each unit is judged by its own files');
     assert.deepEqual(calls(records[1].messages).map(([name]: string[]) => name), ['edit_file', 'done']);
     assert.deepEqual(ofTask(await exportRecords('trl-sft'), 'rejected'), [], 'rejected work is not trained on');
+    const merged = await exportRecords('trl-sft', 'merged');
+    assert.deepEqual([...new Set(merged.map((r) => r.metadata.task_id))], ['approved'], '--min-signal merged keeps the merged work only');
   });
 
   it('gives KTO the rejected task\'s worker steps as rejected, with the human\'s reason', async () => {
@@ -147,7 +153,7 @@ describe('tandem export: worker steps carry the human\'s verdict on the round\'s
 
     const records = readStepRecords(site.store.path, { role: 'worker', trainFraction: 1 });
     const labelOf = (taskId: string) => records.filter((r) => r.taskId === taskId).map((r) => r.label);
-    assert.deepEqual(labelOf('approved'), ['unreviewed', 'unreviewed', 'approved', 'approved', 'approved', 'approved']);
+    assert.deepEqual(labelOf('approved'), ['unreviewed', 'unreviewed', 'merged', 'merged', 'merged', 'merged']);
     assert.deepEqual(labelOf('rejected'), ['rejected', 'rejected']);
     assert.deepEqual(labelOf('edited'), ['approved', 'approved']);
   });
