@@ -42,7 +42,7 @@ export function readStepRecords(dbPath: string, query: StepQuery): StepRecord[] 
       const { steps } = reader.steps(task.id, [query.role]);
       if (!steps.length) continue;
       const byId = new Map(steps.map((s) => [s.id, s]));
-      const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), applied(task.id), reader.signals(task.id), reader.attempts(task.id));
+      const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), applied(task.id), reader.signals(task.id));
       const units = taskUnits(task, steps, outcome, { turnOf: (ref) => reader.turn(ref), blob: (hash) => reader.blob(hash) });
       const split = splitOf(task.id, query.trainFraction);
       // A version's first step is the first of its round: a context break can split a round into several units.

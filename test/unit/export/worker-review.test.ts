@@ -2,7 +2,7 @@
 // the round's reviewed diff, not by its own subtask diff (which nobody reviews).
 import assert from 'node:assert/strict';
 import type { ChatTurn } from '../../../daemon/src/agents/ports.js';
-import type { AttemptRow, DiffRow, ReviewRow, StepRow, TaskRow } from '../../../daemon/src/store/export/store-reader.js';
+import type { DiffRow, ReviewRow, StepRow, TaskRow } from '../../../daemon/src/store/export/store-reader.js';
 import { TaskOutcome } from '../../../daemon/src/store/export/task-outcome.js';
 import { taskUnits } from '../../../daemon/src/store/export/units.js';
 import { changedPaths, reviewedWorkOf } from '../../../daemon/src/store/export/worker-review.js';
@@ -28,8 +28,8 @@ function steps(subtask: string, round: number, ids: number[]): StepRow[] {
   }));
 }
 const turnOf = (ref: string): ChatTurn => TURNS[ref] ?? { role: 'assistant', content: ref };
-const units = (stepRows: StepRow[], diffs: DiffRow[], reviews: ReviewRow[], attempts: AttemptRow[] = []) =>
-  taskUnits(TASK, stepRows, new TaskOutcome(diffs, reviews, [], [], attempts), { turnOf, blob: () => '' });
+const units = (stepRows: StepRow[], diffs: DiffRow[], reviews: ReviewRow[]) =>
+  taskUnits(TASK, stepRows, new TaskOutcome(diffs, reviews, [], []), { turnOf, blob: () => '' });
 const labels = (u: ReturnType<typeof units>) => u.map((x) => [x.provenance.subtask_id, x.provenance.step_ids, x.provenance.label]);
 
 describe('worker versions are judged by the round\'s review of their own files', () => {
@@ -66,13 +66,10 @@ describe('worker versions are judged by the round\'s review of their own files',
     const stepRows = [...steps('s1', 0, [1, 2, 3]), ...steps('s2a', 0, [4, 5]), ...steps('s2b', 0, [6, 7])];
     const diffs = [
       diff(10, 's1', 0, { 'a.txt': 'a1' }, 2), diff(11, 's1', 0, { 'a.txt': 'a2' }, 3),
-      diff(12, 's2a', 0, { 'a.txt': 'a2', 'b.txt': 'bA' }, 5), diff(13, 's2b', 0, { 'a.txt': 'a2', 'b.txt': 'bB' }, 7),
+      { ...diff(12, 's2a', 0, { 'a.txt': 'a2', 'b.txt': 'bA' }, 5), unchosen_attempt: 1 }, diff(13, 's2b', 0, { 'a.txt': 'a2', 'b.txt': 'bB' }, 7),
       diff(14, null, 0, { 'a.txt': 'a2', 'b.txt': 'bB' }),
     ];
-    const attempts: AttemptRow[] = [
-      { subtask_id: 's2a', group_id: 'g', attempt: 0, score: null, chosen: 0 }, { subtask_id: 's2b', group_id: 'g', attempt: 1, score: null, chosen: 1 },
-    ];
-    const u = units(stepRows, diffs, [review(14, 'a.txt', 'approve'), review(14, 'b.txt', 'approve')], attempts);
+    const u = units(stepRows, diffs, [review(14, 'a.txt', 'approve'), review(14, 'b.txt', 'approve')]);
     assert.deepEqual(labels(u), [['s1', [1, 2], 'unreviewed'], ['s1', [3], 'approved'], ['s2a', [4, 5], 'unreviewed'], ['s2b', [6, 7], 'approved']]);
   });
 

@@ -69,11 +69,10 @@ export async function exportDataset(
       if (taskSteps.length) {
         const turns = new Map<string, ChatTurn>(); // a system prompt repeats in every step of a task
         const turnOf = (hash: string) => turns.get(hash) ?? turns.set(hash, reader.turn(hash)).get(hash)!;
-        const attemptRows = reader.attempts(task.id);
-        const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), appliedOf(task.id), reader.signals(task.id), attemptRows);
+        const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), appliedOf(task.id), reader.signals(task.id));
         const units = taskUnits(task, taskSteps, outcome, { turnOf, blob: (hash) => reader.blob(hash) });
         const split = plan.split === undefined ? 'all' : splitOf(task.id, plan.split);
-        const attempts = { rows: attemptRows, roundLabel: (round: number) => outcome.verdict(outcome.diffsOfRound(round, true).map((d) => d.id)).label };
+        const attempts = { rows: reader.attempts(task.id), roundLabel: (round: number) => outcome.verdict(outcome.diffsOfRound(round, true).map((d) => d.id)).label };
         for (const example of examplesOf(format.kind, units, plan.minSignal, attempts)) {
           const record = formatRecord(format, await redactor.deep(example));
           if (!record) { dropped.unexpressible++; continue; }

@@ -66,7 +66,7 @@ export function heldOutExamples(dbPath: string, options: HeldOutOptions): HeldOu
         messages: step.messages.map(turnOf),
         output: step.output_hash ? reader.blob(step.output_hash) : JSON.stringify(step.action),
       });
-      const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), applied, reader.signals(task.id), reader.attempts(task.id));
+      const outcome = new TaskOutcome(reader.diffs(task.id), reader.reviews(task.id), applied, reader.signals(task.id));
       const units = taskUnits(task, steps, outcome, { turnOf, blob: (hash) => reader.blob(hash) });
       for (const unit of units) {
         if (!meetsMinSignal(unit.provenance.label, minSignal)) continue;

@@ -2,7 +2,7 @@
 // the changes applied, and the merged/reverted signals found later. Turns them into labels.
 import type { HunkDecision } from '../../protocol/review-hunks.js';
 import type { HunkReview } from './kept-hunks.js';
-import type { AppliedRow, AttemptRow, DiffRow, ReviewRow, SignalRow } from './store-reader.js';
+import type { AppliedRow, DiffRow, ReviewRow, SignalRow } from './store-reader.js';
 import type { FileVerdict, Label, Provenance } from './trajectory.js';
 import { reviewedWorkOf, type ReviewedWork, type WorkerReviewFacts } from './worker-review.js';
 
@@ -27,7 +27,6 @@ export class TaskOutcome {
     reviews: ReviewRow[],
     private readonly applied: AppliedRow[],
     private readonly signals: SignalRow[],
-    private readonly attempts: AttemptRow[] = [],
   ) {
     for (const review of reviews) this.reviews.set(`${review.diff_id}\0${review.path}`, review);
   }
@@ -36,7 +35,7 @@ export class TaskOutcome {
   reviewedWork(subtaskId: string, versionDiffIds: number[]): ReviewedWork {
     this.reviewFacts ??= (() => {
       const reviewed = new Set([...this.reviews.values()].map((r) => r.diff_id));
-      const unchosenAttempts = new Set(this.attempts.filter((a) => !a.chosen).map((a) => a.subtask_id));
+      const unchosenAttempts = new Set(this.diffs.filter((d) => d.unchosen_attempt && d.subtask_id).map((d) => d.subtask_id!));
       return { diffs: this.diffs, unchosenAttempts, reviewed: (id: number) => reviewed.has(id) };
     })();
     return reviewedWorkOf(subtaskId, versionDiffIds, this.reviewFacts);
