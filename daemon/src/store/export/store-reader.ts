@@ -36,7 +36,11 @@ export interface StepRow {
   created_at: number;
 }
 
-export interface DiffRow { id: number; subtask_id: string | null; step_id: number | null; round: number; files_json: string; diff_hash: string; created_at: number }
+export interface DiffRow {
+  id: number; subtask_id: string | null; step_id: number | null; round: number; files_json: string; diff_hash: string; created_at: number;
+  /** 1 when the diff is an attempt's that was not chosen (made in a scratch worktree, never reviewed). */
+  unchosen_attempt?: number;
+}
 export interface ReviewRow {
   diff_id: number; path: string; verdict: 'approve' | 'reject' | 'approve_with_edits'; reason: string | null; edited_hash: string | null; created_at: number;
   /** What became of each hunk of an approved file (review_hunks, schema version 3), as a JSON array; '[]' when not recorded. */
@@ -112,7 +116,9 @@ export class StoreReader {
       steps: this.db.prepare(`SELECT id, subtask_id, round, role, adapter_version, adapter_sha, prompt_version, messages_json, output_hash, action_json, state, created_at, ${route}
         FROM steps WHERE task_id = :task AND role IN ${roleList} ORDER BY id`),
       blob: this.db.prepare('SELECT content FROM blobs WHERE hash = ?').pluck(),
-      diffs: this.db.prepare('SELECT id, subtask_id, step_id, round, files_json, diff_hash, created_at FROM diffs WHERE task_id = ? ORDER BY id'),
+      diffs: this.db.prepare(`SELECT id, subtask_id, step_id, round, files_json, diff_hash, created_at, ${this.hasAttempts
+        ? 'EXISTS (SELECT 1 FROM attempts a WHERE a.subtask_id = diffs.subtask_id AND a.chosen = 0)' : '0'} AS unchosen_attempt
+        FROM diffs WHERE task_id = ? ORDER BY id`),
       // Through the task's diffs, so the lookup uses reviews_by_diff (reviews has no task index).
       reviews: this.db.prepare(`SELECT diff_id, path, verdict, reason, edited_hash, created_at, ${this.hasReviewHunks
         ? '(SELECT json_group_array(decision) FROM (SELECT decision FROM review_hunks h WHERE h.review_id = reviews.id ORDER BY h.hunk_index))'

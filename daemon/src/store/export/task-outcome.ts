@@ -4,6 +4,7 @@ import type { HunkDecision } from '../../protocol/review-hunks.js';
 import type { HunkReview } from './kept-hunks.js';
 import type { AppliedRow, DiffRow, ReviewRow, SignalRow } from './store-reader.js';
 import type { FileVerdict, Label, Provenance } from './trajectory.js';
+import { reviewedWorkOf, type ReviewedWork, type WorkerReviewFacts } from './worker-review.js';
 
 export interface Verdict {
   label: Label;
@@ -19,6 +20,7 @@ export interface Verdict {
 export class TaskOutcome {
   /** The latest review of each (diff, path): a file reviewed twice keeps its last verdict. */
   private readonly reviews = new Map<string, ReviewRow>();
+  private reviewFacts: WorkerReviewFacts | undefined;
 
   constructor(
     readonly diffs: DiffRow[],
@@ -27,6 +29,16 @@ export class TaskOutcome {
     private readonly signals: SignalRow[],
   ) {
     for (const review of reviews) this.reviews.set(`${review.diff_id}\0${review.path}`, review);
+  }
+
+  /** The review that judges a worker version of a subtask (worker-review.ts). */
+  reviewedWork(subtaskId: string, versionDiffIds: number[]): ReviewedWork {
+    this.reviewFacts ??= (() => {
+      const reviewed = new Set([...this.reviews.values()].map((r) => r.diff_id));
+      const unchosenAttempts = new Set(this.diffs.filter((d) => d.unchosen_attempt && d.subtask_id).map((d) => d.subtask_id!));
+      return { diffs: this.diffs, unchosenAttempts, reviewed: (id: number) => reviewed.has(id) };
+    })();
+    return reviewedWorkOf(subtaskId, versionDiffIds, this.reviewFacts);
   }
 
   diffsOfSubtask(subtaskId: string): DiffRow[] {
@@ -45,20 +57,24 @@ export class TaskOutcome {
     return [...last.values()];
   }
 
-  verdict(diffIds: number[]): Verdict {
+  /** The verdict on these diffs; with `paths`, on those files of them only (a worker's part of the round's diff). */
+  verdict(diffIds: number[], paths: Set<string> | null = null): Verdict {
     const ids = new Set(diffIds);
+    const none: Verdict = { label: 'unreviewed', review: null, signal: null, appliedCommit: null, edits: new Map(), hunkReviews: [] };
     // Work that produced no reviewed diff has no verdict, whatever happened to the rest of the task.
-    if (!ids.size) return { label: 'unreviewed', review: null, signal: null, appliedCommit: null, edits: new Map(), hunkReviews: [] };
+    if (!ids.size) return none;
     const files: FileVerdict[] = [];
     const edits = new Map<string, string>();
     const hunkReviews: HunkReview[] = [];
     for (const review of this.reviews.values()) {
-      if (!ids.has(review.diff_id)) continue;
+      if (!ids.has(review.diff_id) || (paths && !paths.has(normalizePath(review.path)))) continue;
       const hunks = JSON.parse(review.hunks ?? '[]') as HunkDecision[];
       files.push({ path: review.path, verdict: review.verdict, reason: review.reason, ...(hunks.length ? { hunks } : {}) });
       if (review.verdict === 'approve_with_edits' && review.edited_hash) edits.set(normalizePath(review.path), review.edited_hash);
       if (review.verdict !== 'reject' && hunks.length) hunkReviews.push({ diffId: review.diff_id, path: normalizePath(review.path), decisions: hunks });
     }
+    // None of the work's files reached the human: the round's signals are about other work.
+    if (paths && !files.length) return none;
     const applied = this.applied.filter((a) => ids.has(a.diff_id));
     const appliedIds = new Set(applied.map((a) => a.id));
     // Signals tied to these diffs' applied changes, or to the task as a whole (a Tandem-Task trailer).

@@ -9,7 +9,8 @@ import type { TrajectoryUnit } from './trajectory.js';
 import { applyUserEdits } from './user-edits.js';
 import { keepOnlyKeptHunks, reviewedHunks, type ReviewedHunk } from './kept-hunks.js';
 
-interface Version { steps: StepRow[]; diffIds: number[]; pairKey: string }
+/** `paths`: the files of the diffs that count (a worker's part of the round's reviewed diff); null: all. */
+interface Version { steps: StepRow[]; diffIds: number[]; paths?: Set<string> | null; pairKey: string }
 
 export interface UnitSources {
   turnOf: TurnSource;
@@ -19,7 +20,7 @@ export interface UnitSources {
 export function taskUnits(task: TaskRow, steps: StepRow[], outcome: TaskOutcome, sources: UnitSources): TrajectoryUnit[] {
   const units: { unit: TrajectoryUnit; verdict: Verdict; diffKey: string }[] = [];
   for (const version of versions(task, steps, outcome)) {
-    const verdict = outcome.verdict(version.diffIds);
+    const verdict = outcome.verdict(version.diffIds, version.paths ?? null);
     const segments = splitAtContextBreaks(version.steps);
     for (const [index, segment] of segments.entries()) {
       const role = segment[0]!.role;
@@ -28,7 +29,8 @@ export function taskUnits(task: TaskRow, steps: StepRow[], outcome: TaskOutcome,
         role, prompt, completion, pairKey: version.pairKey, wholeVersion: segments.length === 1, versionStart: index === 0,
         provenance: provenance(task, segment, verdict),
       };
-      units.push({ unit, verdict, diffKey: version.diffIds.join(',') });
+      // Worker versions of several subtasks can share the round's diff: each keeps its own files' hunks and edits.
+      units.push({ unit, verdict, diffKey: version.diffIds.length ? `${version.pairKey}|${version.diffIds.join(',')}` : '' });
     }
   }
   // Several worker units can share one reviewed diff; a file none of them wrote goes to the last one.
@@ -104,7 +106,8 @@ function workerVersions(group: StepRow[], outcome: TaskOutcome, pairKey: string)
     while (i + 1 < bounds.length && bounds[i + 1]!.bound === bound) ids.push(bounds[++i]!.id);
     let end = start;
     while (end < group.length && group[end]!.id <= bound) end++;
-    if (end > start) out.push({ steps: group.slice(start, end), diffIds: ids, pairKey });
+    // The human judged the subtask's last version by its files in the round's diff (worker-review.ts).
+    if (end > start) out.push({ steps: group.slice(start, end), ...outcome.reviewedWork(subtaskId!, ids), pairKey });
     start = end;
   }
   if (start < group.length) out.push({ steps: group.slice(start), diffIds: [], pairKey });
