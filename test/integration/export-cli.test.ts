@@ -51,7 +51,8 @@ describe('tandem export: CLI and interruption', function () {
   it('exits 2 with a clear message on bad options, and 1 when there is no store', () => {
     const bad = tandem(home, ['export', '--format', 'csv', '--role', 'worker', '--out', join(home, 'bad.jsonl')]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /Unknown format "csv"\. Use one of: openai-sft, trl-sft, sharegpt, trl-dpo, openai-dpo, trl-kto/);
+    // Refused at the protocol's door (the in-process CLI checks params as the daemon does), naming the field and the choices.
+    assert.match(bad.stderr, /"?format"? must be one of openai-sft, trl-sft, sharegpt, trl-dpo, openai-dpo, trl-kto.*\(got "csv"\)/);
     const missing = tandem(home, ['export', '--format', 'trl-sft', '--role', 'worker']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /Missing --out PATH/);

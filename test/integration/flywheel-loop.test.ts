@@ -49,18 +49,11 @@ describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
     home?.remove();
   });
 
-  // SKIPPED (loudly), not passing yet. Last real run (2026-11-30, loaded 2-core machine, 12 min wall, 3.8 CPU-min):
-  // everything passes up to the last check: TRL loss 10.8 -> 0.19, held-out NLL 11.0 -> 0.19 per token, preference
-  // accuracy 0 -> 1 (the base prefers the shorter rejected action by construction), the gate, promotion into the
-  // running daemon. After the swap 1 of 3 new tasks delegates "Write NOTES.md"; the other two delegate the
-  // instruction "delegate". Generation is greedy (temperature 0), so this is what was learned, not a seed: after
-  // 40 steps the adapter picks each piece mostly from the piece before it, and every string value in the
-  // approved answers opens after the same piece `":"` ("delegate", "accept", "finish", the instruction, the
-  // summary), so the instruction's first piece is a 5-way guess the adapter must settle from the key before it.
-  // What fixed the old loop ("NOTES.md.md…"): lr 1e-2 instead of 3e-3 and approved strings whose pieces have one
-  // successor each (flywheel-tasks.ts). What should fix this one: more steps (the loss is still falling at 40;
-  // each costs ~4.5 CPU-s at batch 4, and TRL's SFT turns gradient checkpointing on by default, which a model
-  // this small does not need), so that the key before `":"` decides what follows it.
+  // Generation is greedy (llama-tiny is no fixture, so the agents' defaults apply): what the new tasks do after the
+  // swap is what the adapter learned, not a seed. Every string value in the approved answers opens after the same
+  // piece `":"`, so the instruction's first piece must be settled by the key before it: that takes the 80 steps
+  // of flywheel-run.ts (40 left 2 of 3 tasks delegating "delegate"), affordable because the CPU trains without
+  // TRL's default gradient checkpointing (train-script.ts). Passed in 5.5 min on a loaded 2-core machine.
   it('trains, imports, evaluates, hot-swaps, and the new tasks follow the approved behaviour', async () => {
     const train = await home.tandemJson<{ training: TrainResult; imported: AdapterInfo; importSeconds: number; evaluation: EvaluateResult }>(
       'train', '--role', 'orchestrator', '--base', interopFile('hf'), '--gguf', BASE_GGUF, ...FLYWHEEL_TRAIN_ARGS, '--run', '--python', python!.python, '--out', join(home.home, 'ws'));
@@ -89,6 +82,7 @@ describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
     assert.equal(status.json.adapters.orchestrator.version, imported.version, 'the running daemon swapped the adapter in');
     const after = await runHeldOutTasks(home.tandem, home.paths.database, join(home.home, 'held-out-after'));
     const seen = JSON.stringify({ before: before.firstActions, after: after.firstActions });
+    console.log(`      held-out NLL ${against.nllPerToken} -> ${candidate.nllPerToken}; preference accuracy ${against.preferenceAccuracy} -> ${candidate.preferenceAccuracy}; following ${before.share} -> ${after.share}`);
     assert.ok(after.share >= 2 / 3, `after the swap most new tasks follow the approved behaviour (${after.share}): ${seen}`);
     assert.ok(after.share - before.share >= 0.5, `tasks following the approved behaviour: ${before.share} -> ${after.share}: ${seen}`);
   });

@@ -16,7 +16,9 @@ export const FLYWHEEL_SPLIT = '0.75';
  * steeply after 40 steps (0.52 nats per answer token, 80% of tokens right, held-out NLL 0.63): enough to pass
  * the NLL gate, not for a greedy decode of the instruction to come out whole. At 1e-2 the same 40 steps reach
  * 0.19 (held-out 0.27) and get each piece right given the one before it, which the approved answers are built
- * to need (flywheel-tasks.ts).
+ * to need (flywheel-tasks.ts). 40 steps still left the instruction's first piece (after `":"`, like every value)
+ * a guess in 2 of 3 new tasks; 80 settle it, and cost about what 40 did once the CPU trains without gradient
+ * checkpointing (train-script.ts).
  */
 export const FLYWHEEL_TRAIN_ARGS = ['--split', FLYWHEEL_SPLIT, '--steps', '80', '--batch', '4', '--lr', '1e-2', '--threads', '1'];
 
