@@ -5,19 +5,11 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { verdictPasses } from '../agents/critic-verdict.js';
-import type { FailureKind } from '../protocol/failure-patterns.js';
+import type { PatternMember } from '../protocol/failure-patterns.js';
 import type { CriticVerdict, Role } from '../protocol/types.js';
 
-export interface RecordedFailure {
-  kind: FailureKind;
-  /** What is embedded and clustered: the reason in the words it was recorded with. */
-  text: string;
-  taskId: string;
-  subtaskId: string | null;
-  /** The step that failed, or the last step of the failed work; null when the work made no step. */
-  stepId: number | null;
-  role: Role;
-  adapterVersion: number | null;
+/** A failure as the store recorded it: what a pattern lists of it (`text` is embedded and clustered), and when. */
+export interface RecordedFailure extends PatternMember {
   createdAt: number;
 }
 
