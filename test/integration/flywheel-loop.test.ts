@@ -82,7 +82,7 @@ describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
     assert.equal(status.json.adapters.orchestrator.version, imported.version, 'the running daemon swapped the adapter in');
     const after = await runHeldOutTasks(home.tandem, home.paths.database, join(home.home, 'held-out-after'));
     const seen = JSON.stringify({ before: before.firstActions, after: after.firstActions });
-    console.log(`      held-out NLL ${against.nllPerToken} -> ${candidate.nllPerToken}; preference accuracy ${against.preferenceAccuracy} -> ${candidate.preferenceAccuracy}; following ${before.share} -> ${after.share}`);
+    console.log(`      held-out NLL ${against.nllPerToken} -> ${candidate.nllPerToken}; preference accuracy ${against.preferenceAccuracy} -> ${candidate.preferenceAccuracy}; following ${before.share} -> ${after.share}\n      ${seen}`);
     assert.ok(after.share >= 2 / 3, `after the swap most new tasks follow the approved behaviour (${after.share}): ${seen}`);
     assert.ok(after.share - before.share >= 0.5, `tasks following the approved behaviour: ${before.share} -> ${after.share}: ${seen}`);
   });
