@@ -25,7 +25,7 @@ export function describeLoopFigures(f: LoopFigures): string[] {
   return [
     `  ${''.padEnd(width)}  ${'base'.padStart(8)}  ${'trained'.padStart(8)}`,
     ...rows.map(([name, before, after]) => `  ${name.padEnd(width)}  ${before.padStart(8)}  ${after.padStart(8)}`),
-    `  training ${f.train_s}s, import ${f.import_s}s, hot-swap ${f.swap_ms} ms`,
+    `  training ${f.train_s}s, import ${f.import_s}s, promotion with hot-swap ${f.swap_ms} ms (the whole promote call: it scores both versions on the held-out tasks before the swap)`,
   ];
 }
 

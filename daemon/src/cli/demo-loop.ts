@@ -5,15 +5,16 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { tandemPaths } from '../paths.js';
 import type { EvaluateResult } from '../protocol/adapter-evaluation.js';
-import type { AdapterInfo } from '../protocol/types.js';
+import type { AdapterInfo, ProgressEvent } from '../protocol/types.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
 import { readDiscovery } from '../server/discovery-file.js';
 import { recordFlywheelTasks, TASK_PROMPTS, APPROVED_TEXT } from '../training/flywheel-demonstrations.js';
 import { FLYWHEEL_SPLIT, FLYWHEEL_TRAIN_ARGS, runHeldOutTasks, type Cli, type HeldOutRun } from '../training/flywheel-run.js';
 import type { TrainResult } from '../training/train-run.js';
-import { printFailure } from './command-output.js';
+import { printFailure, progressBars, PROGRESS_LINE } from './command-output.js';
 import { checkLoopInputs, type LoopInputs } from './demo-loop-inputs.js';
 import { describeLoopFigures, WHAT_IT_LEARNS, type LoopFigures } from './demo-loop-report.js';
 
@@ -47,7 +48,7 @@ export async function runDemoLoop(values: Values): Promise<number> {
 
   say('', `2. Training the orchestrator's LoRA with TRL + PEFT (tandem train --run ${FLYWHEEL_TRAIN_ARGS.join(' ')}):`);
   const cli = cliIn(env);
-  const trained = await trainInChild(env, inputs, join(home, 'training'));
+  const trained = await trainInChild(env, inputs, join(home, 'training'), json);
   if (typeof trained === 'string') return printFailure(json, `${trained}\n(The demo's home is kept: ${home})`);
   const { training, imported, importSeconds, evaluation } = trained;
   say(`  ${training.steps} steps in ${training.train_seconds}s on ${training.device}; loss ${fmt(training.loss_first)} -> ${fmt(training.loss_last)}`,
@@ -64,7 +65,7 @@ export async function runDemoLoop(values: Values): Promise<number> {
     const promoted = await cli('adapters', 'promote', '--role', 'orchestrator', '--split', FLYWHEEL_SPLIT, String(imported.version));
     const swapMs = Math.round(performance.now() - swapStarted);
     if (promoted.code !== 0) return printFailure(json, `Promotion failed: ${promoted.stderr.trim() || promoted.stdout.trim()}\n(The demo's home is kept: ${home})`);
-    say(`  ${promoted.stdout.trim().split('\n').at(-1) ?? ''} (${swapMs} ms, CLI round trip included)`);
+    say(`  ${promoted.stdout.trim().split('\n').at(-1) ?? ''} (${swapMs} ms for the whole promote call)`);
 
     say('', '5. The same new tasks again, on the swapped-in adapter:');
     const after = await runHeldOutTasks(cli, paths.database, join(home, 'held-out-after'));
@@ -96,15 +97,37 @@ async function recordDemonstrations(home: string, gguf: string) {
   }
 }
 
-/** `tandem train --run` as the user would run it: its progress bar on this terminal, its result as JSON. */
-function trainInChild(env: NodeJS.ProcessEnv, inputs: LoopInputs, out: string): Promise<Trained | string> {
+/**
+ * `tandem train --run` as the user would run it, its progress events drawn here as the bar (or, where stderr is
+ * not a terminal, as a line per tenth of the steps, so a log shows it is moving); its result as JSON.
+ */
+function trainInChild(env: NodeJS.ProcessEnv, inputs: LoopInputs, out: string, json: boolean): Promise<Trained | string> {
   const args = ['train', '--role', 'orchestrator', '--base', inputs.base, '--gguf', inputs.gguf, ...FLYWHEEL_TRAIN_ARGS, '--run', '--python', inputs.python, '--out', out, '--json'];
+  const bars = progressBars();
+  const plainLines = !json && !process.stderr.isTTY && process.env.TANDEM_PROGRESS_LINES !== '1';
+  let tenthShown = -1;
+  const onEvent = (event: ProgressEvent) => {
+    bars(event);
+    if (!plainLines || event.id !== 'train' || !event.total) return;
+    const tenth = Math.floor((10 * event.done) / event.total);
+    if (tenth <= tenthShown) return;
+    tenthShown = tenth;
+    console.log(`  step ${event.done}/${event.total}${event.loss === undefined ? '' : `, loss ${event.loss.toFixed(3)}`}`);
+  };
   return new Promise((done) => {
-    const child = spawn(process.execPath, [process.argv[1]!, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [process.argv[1]!, ...args], { env: { ...env, TANDEM_PROGRESS_LINES: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      if (!line.startsWith(`${PROGRESS_LINE} `)) return void process.stderr.write(`${line}\n`);
+      try {
+        onEvent(JSON.parse(line.slice(PROGRESS_LINE.length + 1)) as ProgressEvent);
+      } catch {
+        process.stderr.write(`${line}\n`);
+      }
+    });
     child.once('error', (error) => done(`tandem train could not start: ${error.message}`));
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       const last = stdout.trim().split('\n').at(-1) ?? '';
       let parsed: Partial<Trained> & { error?: string };
       try {

@@ -14,7 +14,7 @@ describe('the loop demo before/after table', () => {
     assert.deepEqual(row('preference accuracy'), ['preference accuracy (approved over rejected)', '0.00', '1.00']);
     assert.deepEqual(row('new tasks following'), ['new tasks following the approved behaviour', '0%', '67%']);
     assert.equal(new Set(lines.slice(0, 4).map((line) => line.length)).size, 1, 'the header and rows are the same width');
-    assert.match(lines.at(-1)!, /training 212\.5s, import 0\.19s, hot-swap 8762 ms/);
+    assert.match(lines.at(-1)!, /training 212\.5s, import 0\.19s, promotion with hot-swap 8762 ms/);
   });
 
   it('shows a dash for a figure the evaluation could not compute', () => {
