@@ -1,4 +1,5 @@
-// Recorded work for the flywheel (the loop test, `npm run bench -- loop` and `tandem demo --loop`): tasks run through the real agent loop, into a real store file
+// Recorded work for the flywheel (the loop test, `npm run bench -- loop` and `tandem demo --loop`):
+// tasks run through the real agent loop, into a real store file
 // (TANDEM_HOME's tandem.db) and real git worktrees, reviewed by a scripted reviewer. The orchestrator's
 // behaviour the reviewer approves is one fixed action the tiny model can learn in a few minutes of CPU:
 // delegate "Write NOTES.md". Half the tasks are approved at once; the other half first
