@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { tandemPaths } from '../../daemon/src/paths.js';
 import { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { resolvePython } from '../../daemon/src/training/python-env.js';
-import { FLYWHEEL_SPLIT, FLYWHEEL_TRAIN_ARGS, runHeldOutTasks } from '../integration/support/flywheel-run.js';
-import { recordFlywheelTasks, TASK_PROMPTS } from '../integration/support/flywheel-tasks.js';
+import { FLYWHEEL_SPLIT, FLYWHEEL_TRAIN_ARGS, runHeldOutTasks } from '../../daemon/src/training/flywheel-run.js';
+import { recordFlywheelTasks, TASK_PROMPTS } from '../../daemon/src/training/flywheel-demonstrations.js';
 
 const INTEROP = resolve('../shared/interop/llama-tiny');
 const CLI = resolve('dist/daemon/cli.js');

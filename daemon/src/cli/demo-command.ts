@@ -1,6 +1,7 @@
 // `tandem demo` (npm run demo): the whole cycle on a sample project. Make the repository, run a task
 // with the configured model (or the random fixture, said plainly), approve its change, export the
 // trajectories, and say where everything is. Through the daemon when one runs, in-process otherwise.
+// `--loop` turns the flywheel once instead (demo-loop.ts).
 import { join } from 'node:path';
 import { tandemPaths } from '../paths.js';
 import { ReviewApprove, StatsGet, Status, TaskStart, type DaemonStatus } from '../protocol/messages.js';
@@ -8,6 +9,7 @@ import type { TaskDetail } from '../protocol/types.js';
 import type { CliCommand } from './command.js';
 import { createSampleRepo, demoPrompt } from './demo-sample-repo.js';
 import { exportDemoDatasets } from './demo-export.js';
+import { runDemoLoop } from './demo-loop.js';
 import { progressBars } from './command-output.js';
 import { formatStats } from './store-commands.js';
 import { withTandemClient, type TandemClient } from './tandem-client.js';
@@ -19,9 +21,11 @@ const ATTEMPTS = { fixture: { count: 30, budgetMs: 40_000 }, real: { count: 3, b
 
 export const demoCommand: CliCommand = {
   name: 'demo',
-  usage: 'demo [--json]',
-  summary: 'Run the whole cycle on a sample project: task, review, approve, export, stats',
+  usage: 'demo [--json] | demo --loop [--base HF_DIR --gguf FILE] [--python PATH] [--json]',
+  summary: 'Run the whole cycle on a sample project: task, review, approve, export, stats; --loop: train, swap in, before/after',
+  options: { loop: { type: 'boolean' }, base: { type: 'string' }, gguf: { type: 'string' }, python: { type: 'string' } },
   async run({ values }) {
+    if (values.loop) return runDemoLoop(values);
     const json = values.json === true;
     const say = (...lines: string[]) => { if (!json) for (const line of lines) console.log(line); };
     const paths = tandemPaths();
