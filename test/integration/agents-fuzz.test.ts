@@ -140,7 +140,8 @@ describe('agents fuzz: the on-disk checks', () => {
 // actions at every step, hostile paths included ('../outside.txt', '/etc/passwd', '.git/config'), and
 // here they run through the real tools on real worktrees, with the same checks on disk.
 describe('agents fuzz: grammar-valid random actions on real repositories, store and worktrees', () => {
-  it('150 tasks write only inside their worktree and leave the user\'s repository alone', async () => {
+  it('150 tasks write only inside their worktree and leave the user\'s repository alone', async function () {
+    this.timeout(15 * 60_000); // a hang guard: ~1 min on an idle 2-core machine, several beside other work
     const sites = new FuzzSites(TASKS_PER_REPO);
     let report;
     try {

@@ -48,25 +48,43 @@ describe('daemon lifecycle with the real services (real processes, fixture model
   });
 
   it('on SIGTERM mid-generation writes the step in flight, records the task interrupted and exits 0', async () => {
-    await start();
-    const task = await taskMidGeneration('Make the answer 42');
-    daemon!.child.kill('SIGTERM');
-    assert.equal(await daemon!.exited, 0);
-    daemon = null;
-    assert.equal(existsSync(home.paths.discovery), false);
-    assert.equal(integrity(), 'ok');
-    const steps = stepsOf(task.id);
-    assert.ok(steps.length >= 1);
-    assert.deepEqual([steps.at(-1)!.state, steps.at(-1)!.stop_reason], ['cancelled', 'aborted'], 'the step in flight was written');
-    assert.ok(steps.slice(0, -1).every((s) => s.state === 'done'));
-    const row = readStore(home.paths.database, (store) => store.db.prepare('SELECT state, stop_reason FROM tasks WHERE id = ?').get(task.id));
-    assert.deepEqual(row, { state: 'interrupted', stop_reason: 'interrupted' }, 'written before the daemon exited');
-    assert.equal(git(repo.repo, ['status', '--porcelain']), '', 'the user\'s tree was not touched');
+    // The signal is sent at the first streamed token, but a short step can end before it lands (a loaded
+    // machine, a fast decoder): such a try still checks the rest and another task is started, until one is
+    // caught mid-step. What a try found is printed, so a lost race never passes unseen.
+    let caught: { taskId: string; steps: number } | null = null;
+    for (let attempt = 1; attempt <= 6 && !caught; attempt++) {
+      await start();
+      const task = await taskMidGeneration(`Make the answer ${41 + attempt}`);
+      daemon!.child.kill('SIGTERM');
+      assert.equal(await daemon!.exited, 0);
+      daemon = null;
+      assert.equal(existsSync(home.paths.discovery), false);
+      assert.equal(integrity(), 'ok');
+      const steps = stepsOf(task.id);
+      assert.ok(steps.length >= 1);
+      assert.ok(steps.slice(0, -1).every((s) => s.state === 'done'));
+      const row = readStore(home.paths.database, (store) => store.db.prepare('SELECT state, stop_reason FROM tasks WHERE id = ?').get(task.id));
+      assert.deepEqual(row, { state: 'interrupted', stop_reason: 'interrupted' }, 'written before the daemon exited');
+      assert.equal(git(repo.repo, ['status', '--porcelain']), '', 'the user\'s tree was not touched');
+      const last = steps.at(-1)!;
+      if (last.state === 'done') {
+        console.log(`      (try ${attempt}: the step ended before SIGTERM landed; another task)`);
+        continue;
+      }
+      assert.deepEqual([last.state, last.stop_reason], ['cancelled', 'aborted'], 'the step in flight was written');
+      caught = { taskId: task.id, steps: steps.length };
+    }
+    assert.ok(caught, 'no try in 6 caught a step mid-generation');
 
     await start();
-    const detail = await client.request(TaskGet, { taskId: task.id });
-    assert.deepEqual([detail.state, detail.stopReason, detail.steps.length], ['interrupted', 'interrupted', steps.length]);
-    assert.equal(existsSync(join(home.paths.worktrees, task.id)), false, 'stopped before any tool ran: nothing to keep');
+    const detail = await client.request(TaskGet, { taskId: caught.taskId });
+    assert.deepEqual([detail.stopReason, detail.steps.length], ['interrupted', caught.steps]);
+    if (caught.steps === 1) {
+      assert.equal(detail.state, 'interrupted');
+      assert.equal(existsSync(join(home.paths.worktrees, caught.taskId)), false, 'stopped before any tool ran: nothing to keep');
+    } else {
+      assert.ok(['interrupted', 'review'].includes(detail.state), `${detail.state}: a later step's tool may have left changes to review`);
+    }
   });
 
   it('after kill -9 mid-generation, a restart offers what the task changed for review; every step written is whole, the store intact', async () => {

@@ -29,7 +29,7 @@ describe('runtime: warm start and GPU report (tiny fixture)', () => {
 
     assert.equal(warm.state, 'ready');
     assert.ok(warm.ms !== null && warm.ms >= 0);
-    assert.deepEqual(order, ['warm-up', 'task'], 'the task queued behind the warm-up on its role');
+    assert.deepEqual(order, ['warm-up', 'task'], 'the task waited behind the warm-up');
     assert.ok(result.tokensOut > 0);
     const after = runtime.status().tokensEvaluated;
     for (const role of ['orchestrator', 'worker'] as const) assert.ok(after[role] > before[role], `the ${role} context evaluated the warm-up prompt`);

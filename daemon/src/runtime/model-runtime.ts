@@ -161,7 +161,7 @@ export class ModelRuntime implements ModelPort {
   warmUp(): Promise<WarmupStatus> {
     return this.warmUpRun.start({
       backend: this.backend.backend, roles: ROLES.filter((role) => !ON_DEMAND_ROLES.includes(role)), contextSize: (role) => this.contextSize(role),
-      countTokens: (text) => this.countTokens(text), generate: (request) => this.generate(request),
+      countTokens: (text) => this.countTokens(text), generate: (request) => this.generateNow(request),
     });
   }
 
@@ -175,7 +175,13 @@ export class ModelRuntime implements ModelPort {
     return this.gpu.read();
   }
 
+  /** Waits behind a running warm-up (all of it: its requests reach the roles' queues only as it goes), then generates. */
   async generate(request: GenerateRequest): Promise<GenerateResult> {
+    await this.warmUpRun.settled();
+    return this.generateNow(request);
+  }
+
+  private async generateNow(request: GenerateRequest): Promise<GenerateResult> {
     const constraint = await this.grammars.constraintFor(request.schema);
     const slot = await this.slotOf(request);
     return slot.run((context) => generateOnRole(context, request, constraint));

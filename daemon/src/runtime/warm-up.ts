@@ -1,8 +1,8 @@
 // Warm start: right after loading, run one short generation per role, so what the first real generation
 // needs is ready before a task asks. On Vulkan that is compiling the GPU pipelines, which took 9.5-13.8 s
 // on first use in a fresh process (../shared/GPU.md); on the CPU it faults the model's pages in and
-// builds the grammar. The warm-up is queued on each role like any generation, so a task that arrives
-// meanwhile waits for it rather than compiling the same kernels beside it.
+// builds the grammar. A generation that arrives meanwhile waits for the whole warm-up (ModelRuntime.generate)
+// rather than compiling the same kernels beside it.
 import type { GenerateRequest } from '../agents/ports.js';
 import type { WarmupStatus } from '../protocol/gpu-status.js';
 import type { Role } from '../protocol/types.js';
@@ -39,6 +39,11 @@ export class WarmUp {
   /** Null until start(); then preparing, ready or failed. */
   get status(): WarmupStatus | null {
     return this.state && { ...this.state };
+  }
+
+  /** Resolves once a started warm-up has ended (at once when none was started): what a task waits for. */
+  settled(): Promise<unknown> {
+    return this.running ?? Promise.resolve();
   }
 
   /** Runs the warm-up once; later calls return the same outcome. It never throws: a failed warm-up only costs the first task. */
