@@ -30,6 +30,7 @@ describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
       console.warn('\n  !!! SKIPPED: the flywheel test needs the training Python. Run `npx tandem train --setup` or set TANDEM_PYTHON.\n');
       this.skip();
     }
+    this.timeout(10 * 60_000); // recording the tasks: ~1-2 min on an idle machine
     buildOnce();
     home = makeTandemHome();
     home.env.TANDEM_MODEL = BASE_GGUF;
@@ -54,7 +55,8 @@ describe('the flywheel, end to end (llama-tiny, real TRL + PEFT)', function () {
   // piece `":"`, so the instruction's first piece must be settled by the key before it: that takes the 80 steps
   // of flywheel-run.ts (40 left 2 of 3 tasks delegating "delegate"), affordable because the CPU trains without
   // TRL's default gradient checkpointing (train-script.ts). Passed in 5.5 min on a loaded 2-core machine.
-  it('trains, imports, evaluates, hot-swaps, and the new tasks follow the approved behaviour', async () => {
+  it('trains, imports, evaluates, hot-swaps, and the new tasks follow the approved behaviour', async function () {
+    this.timeout(25 * 60_000); // a hang guard: ~6-7 min on an idle 2-core machine, 12 beside other work
     const train = await home.tandemJson<{ training: TrainResult; imported: AdapterInfo; importSeconds: number; evaluation: EvaluateResult }>(
       'train', '--role', 'orchestrator', '--base', interopFile('hf'), '--gguf', BASE_GGUF, ...FLYWHEEL_TRAIN_ARGS, '--run', '--python', python!.python, '--out', join(home.home, 'ws'));
     assert.equal(train.code, 0, train.stderr);

@@ -177,7 +177,8 @@ export class ModelRuntime implements ModelPort {
 
   /** Waits behind a running warm-up (all of it: its requests reach the roles' queues only as it goes), then generates. */
   async generate(request: GenerateRequest): Promise<GenerateResult> {
-    await this.warmUpRun.settled();
+    const warming = this.warmUpRun.pending;
+    if (warming) await warming;
     return this.generateNow(request);
   }
 

@@ -41,9 +41,9 @@ export class WarmUp {
     return this.state && { ...this.state };
   }
 
-  /** Resolves once a started warm-up has ended (at once when none was started): what a task waits for. */
-  settled(): Promise<unknown> {
-    return this.running ?? Promise.resolve();
+  /** The warm-up while it runs (what a generation waits for), else null: no wait, not even a tick. */
+  get pending(): Promise<WarmupStatus> | null {
+    return this.state?.state === 'preparing' ? this.running : null;
   }
 
   /** Runs the warm-up once; later calls return the same outcome. It never throws: a failed warm-up only costs the first task. */

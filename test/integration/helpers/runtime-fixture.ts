@@ -12,7 +12,7 @@ import { adapterTargets, writeFixtureModel, type FixtureFiles } from '../../../d
 import { FIXTURE_DIMS } from '../../../daemon/src/runtime/fixture-presets.js';
 import { realVocabFixture } from '../../support/real-vocab.js';
 import { startLlama, type LlamaBackend } from '../../../daemon/src/runtime/llama-backend.js';
-import { ModelRuntime } from '../../../daemon/src/runtime/model-runtime.js';
+import { ModelRuntime, type ModelRuntimeOptions } from '../../../daemon/src/runtime/model-runtime.js';
 import type { AdapterVersion } from '../../../daemon/src/runtime/role-context.js';
 import { chooseThreads } from '../../../daemon/src/runtime/thread-count.js';
 
@@ -35,7 +35,7 @@ export interface RuntimeFixture {
   backend: LlamaBackend;
   adapter(role: Role, version?: number): AdapterVersion;
   /** contextSize: tokens per role context (1024 unless a test needs room for a real prompt). */
-  load(adapters: Partial<Record<Role, AdapterVersion | null>>, contextSize?: number): Promise<ModelRuntime>;
+  load(adapters: Partial<Record<Role, AdapterVersion | null>>, contextSize?: number, options?: Pick<ModelRuntimeOptions, 'actionDecoding'>): Promise<ModelRuntime>;
   close(): Promise<void>;
 }
 
@@ -53,8 +53,8 @@ export async function makeRuntimeFixture(seed = 5, vocabulary: FixtureVocabulary
   return {
     dir, files, backend,
     adapter: (role, version = 1) => ({ path: files.adapters[role], version, sha256: `${role}-v${version}` }),
-    async load(adapters, contextSize = 1024) {
-      const result = await ModelRuntime.load({ modelPath: files.modelPath, contextSize, adapters, backend });
+    async load(adapters, contextSize = 1024, options = {}) {
+      const result = await ModelRuntime.load({ modelPath: files.modelPath, contextSize, adapters, backend, ...options });
       if (!result.ok) throw new Error(result.error.message);
       loaded.push(result.value);
       return result.value;
