@@ -170,7 +170,7 @@ describe('Tandem in the browser (code-server + chromium)', function () {
         assert.deepEqual([...new Set(steps.map((st) => st.state))].filter((st) => st !== 'done' && st !== 'cancelled'), [], 'no step is left half-written');
         const cut = steps.filter((st) => st.state === 'cancelled');
         assert.ok(cut.length <= 1 && cut.every((st) => st.action === null), `the in-flight call, if any, is marked cancelled with no action: ${JSON.stringify(cut)}`);
-        assert.ok(JSON.parse(steps[0]!.action ?? '{}').tool === 'delegate', 'the first step was whole: the delegation');
+        assert.ok(steps[0]!.state === 'done' && steps[0]!.action !== null, `the first step was whole: ${JSON.stringify(steps[0])}`);
       } finally {
         db.close();
       }
