@@ -170,7 +170,8 @@ describe('Tandem in the browser (code-server + chromium)', function () {
         assert.deepEqual([...new Set(steps.map((st) => st.state))].filter((st) => st !== 'done' && st !== 'cancelled'), [], 'no step is left half-written');
         const cut = steps.filter((st) => st.state === 'cancelled');
         assert.ok(cut.length <= 1 && cut.every((st) => st.action === null), `the in-flight call, if any, is marked cancelled with no action: ${JSON.stringify(cut)}`);
-        assert.ok(steps[0]!.state === 'done' && steps[0]!.action !== null, `the first step was whole: ${JSON.stringify(steps[0])}`);
+        // Done with its output (a random model's answer may be cut by its token budget: then it has no action).
+        assert.equal(steps[0]!.state, 'done', `the first step was whole: ${JSON.stringify(steps[0])}`);
       } finally {
         db.close();
       }
