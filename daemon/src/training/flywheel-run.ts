@@ -20,7 +20,7 @@ export const FLYWHEEL_SPLIT = '0.75';
  * guess in 2 of 3 new tasks, 80 in 1 of 3, 120 in none. Affordable because the CPU trains without TRL's default
  * gradient checkpointing (train-script.ts).
  */
-export const FLYWHEEL_TRAIN_ARGS = ['--split', FLYWHEEL_SPLIT, '--steps', '120', '--batch', '4', '--lr', '1e-2', '--threads', '1'];
+export const FLYWHEEL_TRAIN_ARGS = ['--split', FLYWHEEL_SPLIT, '--steps', '120', '--batch', '4', '--lr', '1e-2', '--threads', '2'];
 
 export interface CliRun { code: number; stdout: string; stderr: string }
 export type Cli = (...args: string[]) => Promise<CliRun>;
