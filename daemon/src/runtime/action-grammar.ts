@@ -3,7 +3,9 @@
 // (byte tokens also form invalid UTF-8), and the JSON never closes.
 import type { GbnfJsonSchema, Llama, LlamaGrammar } from 'node-llama-cpp';
 import type { ActionSchema } from '../agents/ports.js';
+import { advance, initialState, isComplete } from './action-automaton.js';
 import { compileActionPattern, type PatternNode } from './action-pattern.js';
+import type { ScriptedAction } from './action-script.js';
 
 export const DEFAULT_MAX_STRING_LENGTH = 4096;
 
@@ -26,12 +28,37 @@ export class ActionGrammars {
   /** The runtime's own pattern when the schema compiles to one (and decoding allows it), else the grammar. */
   async constraintFor(schema: ActionSchema): Promise<ActionConstraint> {
     if (this.decoding === 'pattern') {
-      const key = JSON.stringify(schema);
-      if (!this.patterns.has(key)) this.patterns.set(key, compileActionPattern(schema, this.maxStringLength));
-      const pattern = this.patterns.get(key);
+      const pattern = this.patternFor(schema);
       if (pattern) return { kind: 'pattern', pattern };
     }
     return { kind: 'grammar', grammar: await this.forSchema(schema) };
+  }
+
+  /**
+   * A scripted action as the whole pattern: the decoder evaluates its text as forced tokens. It must be
+   * text the schema's own pattern allows, so a scripted action parses and fits exactly as a generated one.
+   */
+  scriptedConstraint(schema: ActionSchema, action: ScriptedAction): ActionConstraint {
+    const pattern = this.patternFor(schema);
+    if (!pattern) throw new Error('A scripted action needs a schema the action decoder handles; this one is generated under the full grammar');
+    const text = JSON.stringify(action);
+    const state = advance(initialState(pattern), text);
+    if (!state || !isComplete(state)) {
+      throw new Error(`The scripted action ${text} does not fit the action schema: check the tool's name, its fields, their order and their lengths`);
+    }
+    return { kind: 'pattern', pattern: { kind: 'literal', text } };
+  }
+
+  /** Whether a step under this schema may call `tool` (the agents' actions name their tool first). */
+  offers(schema: ActionSchema, tool: string): boolean {
+    const pattern = this.patternFor(schema);
+    return pattern !== null && advance(initialState(pattern), `{"tool":${JSON.stringify(tool)}`) !== null;
+  }
+
+  private patternFor(schema: ActionSchema): PatternNode | null {
+    const key = JSON.stringify(schema);
+    if (!this.patterns.has(key)) this.patterns.set(key, compileActionPattern(schema, this.maxStringLength));
+    return this.patterns.get(key) ?? null;
   }
 
   /** The grammar for a schema; made once per distinct schema, since building one costs milliseconds. */

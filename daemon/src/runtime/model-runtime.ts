@@ -13,6 +13,7 @@ import { ROLES, type AdapterRef, type ModelInfo, type Role } from '../protocol/t
 import { ActionGrammars, type ActionDecoding } from './action-grammar.js';
 import { ActionScorer } from './action-scoring.js';
 import { sha256File } from './sha256-file.js';
+import type { ActionScript } from './action-script.js';
 import { generateOnRole } from './generation.js';
 import { fail, validateAdapterFile, validateBaseModelFile, type BaseModelSummary, type ModelFileError } from './gguf-validate.js';
 import { GpuReport } from './gpu-report.js';
@@ -44,6 +45,8 @@ export interface ModelRuntimeOptions {
   maxStringLength?: number;
   /** How actions are held to their schema (action-grammar.ts); 'pattern' by default. */
   actionDecoding?: ActionDecoding;
+  /** Actions the model evaluates instead of choosing, where a rule matches (action-script.ts). */
+  actionScript?: ActionScript;
   /** A llama.cpp backend to share (tests, benchmarks); by default the runtime starts and owns one. */
   backend?: LlamaBackend;
   /** Loading a multi-gigabyte model takes a while: 0..1 as it goes. */
@@ -81,6 +84,8 @@ export class ModelRuntime implements ModelPort {
     private readonly gpu: GpuReport,
     /** The adapter an on-demand role's context will be made with. */
     private readonly deferred: Partial<Record<Role, AdapterVersion | null>>,
+    /** Null unless actions are scripted (demos, tests, replaying a report). */
+    readonly actionScript: ActionScript | null,
   ) {}
 
   private readonly warmUpRun = new WarmUp();
@@ -151,7 +156,7 @@ export class ModelRuntime implements ModelPort {
     const grammars = new ActionGrammars(backend.llama, options.maxStringLength, options.actionDecoding);
     const gpu = new GpuReport(backend, model, options.gpuLayers ?? 'auto');
     const deferred = Object.fromEntries(ON_DEMAND_ROLES.map((role) => [role, adapters[role] ?? null]));
-    return { ok: true, value: new ModelRuntime(backend, owns, model, base, sha, slots, contextOptions, grammars, gpu, deferred) };
+    return { ok: true, value: new ModelRuntime(backend, owns, model, base, sha, slots, contextOptions, grammars, gpu, deferred, options.actionScript ?? null) };
   }
 
   /**
@@ -161,7 +166,7 @@ export class ModelRuntime implements ModelPort {
   warmUp(): Promise<WarmupStatus> {
     return this.warmUpRun.start({
       backend: this.backend.backend, roles: ROLES.filter((role) => !ON_DEMAND_ROLES.includes(role)), contextSize: (role) => this.contextSize(role),
-      countTokens: (text) => this.countTokens(text), generate: (request) => this.generateNow(request),
+      countTokens: (text) => this.countTokens(text), generate: (request) => this.generateNow(request, false),
     });
   }
 
@@ -182,8 +187,10 @@ export class ModelRuntime implements ModelPort {
     return this.generateNow(request);
   }
 
-  private async generateNow(request: GenerateRequest): Promise<GenerateResult> {
-    const constraint = await this.grammars.constraintFor(request.schema);
+  /** `scripted` false: the warm-up's own actions, whatever a script says. */
+  private async generateNow(request: GenerateRequest, scripted = true): Promise<GenerateResult> {
+    const action = scripted ? this.actionScript?.actionFor(request.role, request.messages, (tool) => this.grammars.offers(request.schema, tool)) : null;
+    const constraint = action ? this.grammars.scriptedConstraint(request.schema, action) : await this.grammars.constraintFor(request.schema);
     const slot = await this.slotOf(request);
     return slot.run((context) => generateOnRole(context, request, constraint));
   }

@@ -7,6 +7,7 @@ import { ErrorCodes } from '../protocol/errors.js';
 import { ROLES, type AdapterInfo, type AdapterRef, type ModelInfo, type Role } from '../protocol/types.js';
 import { memorySettings, type ContextSizeSetting, type GpuLayersSetting } from '../runtime/gpu-settings.js';
 import { listLocalModels } from '../runtime/local-models.js';
+import { ActionScript } from '../runtime/action-script.js';
 import { ModelRuntime } from '../runtime/model-runtime.js';
 import { ProgressBar } from '../cli/progress-bar.js';
 import { unwrap, type AdapterService } from './adapter-service.js';
@@ -32,8 +33,11 @@ export class ModelService {
     const config = readConfig(paths.config);
     const threads = env.TANDEM_THREADS ? Number(env.TANDEM_THREADS) : config.threads ?? null;
     const { gpuLayers, contextSize } = memorySettings(config, env);
+    // Scripted actions are for demos, tests and replaying a report: said loudly, since the model does not choose them.
+    const actionScript = env.TANDEM_ACTION_SCRIPT ? ActionScript.fromFile(env.TANDEM_ACTION_SCRIPT) : undefined;
+    if (actionScript) log(`actions are scripted by ${actionScript.source} (${actionScript.rules.length} rules): where a rule matches, the model evaluates the scripted action instead of choosing one`);
     const loaded = await ModelRuntime.load({
-      modelPath: choice.path, modelSha256: choice.sha256, threads, adapters: active, log, gpuLayers, contextSize,
+      modelPath: choice.path, modelSha256: choice.sha256, threads, adapters: active, log, gpuLayers, contextSize, ...(actionScript ? { actionScript } : {}),
       onLoadProgress: (fraction) => bar.update({ id: 'model-load', title: 'Loading the model', done: Math.round(fraction * 100), total: 100, finished: fraction >= 1 }),
     });
     if (!loaded.ok) throw new ResponseError(ErrorCodes.BadModelFile, loaded.error.message);

@@ -35,7 +35,7 @@ export interface RuntimeFixture {
   backend: LlamaBackend;
   adapter(role: Role, version?: number): AdapterVersion;
   /** contextSize: tokens per role context (1024 unless a test needs room for a real prompt). */
-  load(adapters: Partial<Record<Role, AdapterVersion | null>>, contextSize?: number, options?: Pick<ModelRuntimeOptions, 'actionDecoding'>): Promise<ModelRuntime>;
+  load(adapters: Partial<Record<Role, AdapterVersion | null>>, contextSize?: number, options?: Pick<ModelRuntimeOptions, 'actionDecoding' | 'actionScript'>): Promise<ModelRuntime>;
   close(): Promise<void>;
 }
 
