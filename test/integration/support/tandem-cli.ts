@@ -34,6 +34,7 @@ export function makeTandemHome(): TandemHome {
   const home = mkdtempSync(join(tmpdir(), 'tandem-cli-test-'));
   const env: NodeJS.ProcessEnv = { ...process.env, TANDEM_HOME: home };
   delete env.TANDEM_MODEL; // the fixture model, whatever the developer has configured
+  delete env.TANDEM_ACTION_SCRIPT; // a test that scripts actions sets it on this home's env
   const tandem = (...args: string[]) => new Promise<CliRun>((done) => {
     execFile(process.execPath, [CLI_BUNDLE, ...args], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
