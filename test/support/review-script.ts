@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Each value must fit the daemon's field limits: the fixture model's are short (services/agent-settings.ts: 48-character instruction, 12-character path, 64-character content). */
 export interface ScriptedChange {
   /** What the orchestrator delegates. */
   instruction: string;
