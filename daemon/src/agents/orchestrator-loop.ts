@@ -2,6 +2,7 @@
 // revises, and finishes or gives up. It never touches files: its only tools are the worker and its verdicts.
 import type { OrchestratorAction, StopReason, SubtaskRecord, TaskDiff, ToolCallRecord } from '../protocol/types.js';
 import { critique, type Critique } from './critic-step.js';
+import { DiffSince } from './diff-since.js';
 import { RepeatGuard } from './guards.js';
 import type { ChatTurn } from './ports.js';
 import { recordToolCall, shownLimit, type RoundContext } from './round-context.js';
@@ -29,6 +30,7 @@ export class OrchestratorLoop {
   private pending: WorkerSession | null = null;
   private subtasks = 0;
   private readonly repeats: RepeatGuard;
+  private readonly diffSince = new DiffSince();
 
   constructor(private readonly ctx: RoundContext, private readonly messages: ChatTurn[]) {
     this.repeats = new RepeatGuard(ctx.config.repeatLimit, 'task');
@@ -129,7 +131,7 @@ export class OrchestratorLoop {
   ): Handled {
     const shown = shownLimit(this.ctx);
     if (outcome.kind === 'done') {
-      let report = workerReportMessage(outcome, diff, shown);
+      let report = workerReportMessage(outcome, this.diffSince.message(diff, shown));
       if (verdict) report += `\n\n${critiqueMessage(verdict.verdict, verdict.passes)}`;
       if (more) report += `\n\n${more}`;
       const call = { ...ok(action, report), durationMs: performance.now() - started };
@@ -137,7 +139,7 @@ export class OrchestratorLoop {
     }
     // A stopped worker closes its subtask: the reason is recorded now, and the orchestrator decides what next.
     this.closePending('stopped', outcome.stop.reason);
-    let report = workerReportMessage({ kind: 'stopped', reason: outcome.stop.reason, detail: outcome.stop.detail }, diff, shown);
+    let report = workerReportMessage({ kind: 'stopped', reason: outcome.stop.reason, detail: outcome.stop.detail }, this.diffSince.message(diff, shown));
     if (more) report += `\n\n${more}`;
     const call = { ...refused(action, report), durationMs: performance.now() - started };
     if (outcome.stop.scope === 'task') {

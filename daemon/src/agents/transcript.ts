@@ -44,11 +44,12 @@ export type WorkerReport =
   | { kind: 'done'; summary: string }
   | { kind: 'stopped'; reason: StopReason; detail: string };
 
-export function workerReportMessage(report: WorkerReport, diff: TaskDiff, shown: TokenLimit): string {
+/** `diff`: the round's diff as diffMessage or DiffSince writes it. */
+export function workerReportMessage(report: WorkerReport, diff: string): string {
   const head = report.kind === 'done'
     ? `The worker finished the subtask.\nSummary: ${report.summary || '(none)'}`
     : `The worker was stopped (${report.reason}): ${report.detail}.\nIts changes so far stay in the worktree. The subtask is closed; delegate a new one to continue, or finish or give up.`;
-  return `${head}\n\n${diffMessage(diff, shown)}`;
+  return `${head}\n\n${diff}`;
 }
 
 /** What the critic is shown: the subtask, what the worker says it did, the commands it ran, and the diff. */
