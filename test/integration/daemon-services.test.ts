@@ -1,6 +1,7 @@
 // The real services through the real daemon process: the fixture model and its adapters, real tasks
 // on a real git repo, review (approve, conflict, reject with a retry), hot-swapped adapters, cancel,
-// export and signals, all over the WebSocket as a client sees them.
+// export and signals, all over the WebSocket as a client sees them. The tasks that go to review have
+// scripted actions (test/support/review-script.ts: the model evaluates them); the others are the model's own.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,15 +20,24 @@ import { stepMessages, taskReviews } from '../../daemon/src/store/task-queries.j
 import { readStore, roundEnd, tasksInReview } from '../fixtures/daemon/real-tasks.js';
 import { CLI_ENTRY, makeTandemHome, startDaemon, type DaemonProcess } from '../fixtures/daemon/spawn-daemon.js';
 import { watch, type TaskWatch } from '../fixtures/daemon/task-watch.js';
+import { writeReviewScript, type ScriptedChange } from '../support/review-script.js';
 import { git, makeTempRepo } from './support/temp-repo.js';
 
 const rejectsWith = (code: number, message: RegExp) => (error: { code?: number; message?: string }) =>
   error.code === code && message.test(error.message ?? '');
 
+/** What the three tasks that go to review change: a modified file and two new ones. */
+const REVIEW_CHANGES: ScriptedChange[] = [
+  { prompt: 'Make the answer 42 #1\\b', instruction: 'Set the answer to 42', path: 'src/app.ts', content: 'export const answer = 42;\n' },
+  { prompt: 'Make the answer 42 #2\\b', instruction: 'Add a notes file', path: 'notes.md', content: '# Notes\nThe answer is 42.\n' },
+  { prompt: 'Make the answer 42 #3\\b', instruction: 'Add a second constant', path: 'src/more.ts', content: 'export const more = 1;\n' },
+];
+
 describe('daemon services (real daemon, fixture model, real git repo)', () => {
   const home = makeTandemHome();
   // Scans only on demand, so the scan results asserted below are this test's own.
   home.env.TANDEM_SIGNALS_SCAN_MINUTES = '0';
+  home.env.TANDEM_ACTION_SCRIPT = writeReviewScript(home.home, ...REVIEW_CHANGES);
   const repo = makeTempRepo({ 'README.md': '# sample\n', 'src/app.ts': 'export const answer = 41;\n' });
   const scratch = mkdtempSync(join(tmpdir(), 'tandem-services-scratch-'));
   let daemon: DaemonProcess;
@@ -91,14 +101,16 @@ describe('daemon services (real daemon, fixture model, real git repo)', () => {
     assert.deepEqual(existsSync(home.paths.worktrees) ? readdirSync(home.paths.worktrees) : [], [], 'no worktree was made');
   });
 
-  it('runs real tasks until some wait for review; a second client watching a task gets the same events', async () => {
+  it('runs tasks to review; a second client watching a task gets the same events', async () => {
     const other = await connect();
     const seenByOther = watch(other);
     const found = await tasksInReview(client, seen, repo.repo, {
-      count: 3, maxTasks: 150, label: 'Make the answer 42',
+      count: REVIEW_CHANGES.length, label: 'Make the answer 42',
       onStart: (taskId) => other.request(TaskSubscribe, { taskId }),
     });
     inReview = found.review;
+    assert.deepEqual(inReview.map((t) => t.diff?.files.map((f) => [f.path, f.status])),
+      [[['src/app.ts', 'modified']], [['notes.md', 'added']], [['src/more.ts', 'added']]], 'each task made its scripted change');
     for (const task of found.started) {
       assert.ok(task.stopReason !== null, `task ${task.id} recorded a stop reason`);
       assert.ok(task.steps.length > 0 && task.steps.length <= 24, 'each round ends within the fixture budget');
