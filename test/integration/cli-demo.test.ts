@@ -1,10 +1,12 @@
 // `tandem demo` (what `npm run demo` runs) as a real process with the fixture model: it completes, and
-// every file it says it wrote is there.
+// every file it says it wrote is there. Its agents' actions are scripted (the model evaluates them), so the
+// first task reaches review and the demo approves it, whatever a random model would have sampled.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DaemonStatus, StatsReport } from '../../daemon/src/protocol/messages.js';
 import type { ModelInfo, Role } from '../../daemon/src/protocol/types.js';
+import { writeReviewScript } from '../support/review-script.js';
 import { git } from './support/temp-repo.js';
 import { buildOnce, makeTandemHome, type TandemHome } from './support/tandem-cli.js';
 
@@ -21,16 +23,19 @@ interface DemoOutcome {
   where: { sampleRepo: string; database: string; worktrees: string; log: string; datasets: string[]; manifests: string[] };
 }
 
+const CHANGE = { instruction: 'Multiply the price by the quantity', path: 'src/cart.js', content: 'export const lineTotal = (i) => i.price * i.quantity;\n' };
+
 describe('tandem demo (real process, fixture model)', function () {
   this.timeout(600_000);
   let tandem: TandemHome;
   before(() => {
     buildOnce();
     tandem = makeTandemHome();
+    tandem.env.TANDEM_ACTION_SCRIPT = writeReviewScript(tandem.home, CHANGE);
   });
   after(() => tandem?.remove());
 
-  it('creates the sample repo, runs tasks, approves one when it can, exports, and the files it names exist', async () => {
+  it('creates the sample repo, runs a task, approves its change, exports, and the files it names exist', async () => {
     const run = await tandem.tandemJson<DemoOutcome>('demo');
     assert.equal(run.code, 0, run.stderr);
     const demo = run.json;
@@ -40,7 +45,7 @@ describe('tandem demo (real process, fixture model)', function () {
 
     const { where } = demo;
     assert.ok(where.sampleRepo.startsWith(join(tandem.home, 'demo', 'sample-repo-')));
-    assert.match(readFileSync(join(where.sampleRepo, 'src/cart.js'), 'utf8'), /export function lineTotal/);
+    assert.match(git(where.sampleRepo, ['show', 'HEAD:src/cart.js']), /export function lineTotal/);
     assert.ok(existsSync(join(where.sampleRepo, 'test/cart.test.js')));
     assert.match(git(where.sampleRepo, ['log', '--oneline']), /Cart totals/);
     for (const file of [where.database, where.log, ...where.datasets, ...where.manifests]) assert.ok(existsSync(file), `${file} exists`);
@@ -55,17 +60,15 @@ describe('tandem demo (real process, fixture model)', function () {
     assert.ok(demo.attempts.length >= 1 && demo.stats.overall.tasks >= demo.attempts.length);
     assert.ok(demo.steps.some((step) => step.role === 'orchestrator' && step.adapterVersion === 1));
 
-    // A random model reaches review only now and then; when it did, the change is in the sample repo.
-    if (demo.reviewed) {
-      assert.equal(demo.attempts.at(-1)?.taskId, demo.reviewed, 'the demo stops trying once a task reached review');
-      assert.ok(demo.steps.some((step) => step.role === 'worker' && step.adapterVersion === 1), 'the worker made the change');
-      assert.ok(demo.approved && demo.approved.applied.length > 0);
-      const changed = git(where.sampleRepo, ['status', '--porcelain', '-z', '--untracked-files=all']).split('\0').filter(Boolean).map((l) => l.slice(3));
-      for (const path of demo.approved.applied) assert.ok(changed.includes(path), `${path} changed in the sample repo`);
-      assert.equal(demo.stats.overall.reviewed > 0, true);
-    } else {
-      assert.ok(demo.attempts.every((attempt) => attempt.state !== 'review'));
-      assert.equal(demo.approved, null);
-    }
+    // The first task reached review; the demo approved it into the sample repo.
+    assert.deepEqual(demo.attempts.map((a) => a.taskId), [demo.reviewed], 'the demo stops trying once a task reached review');
+    assert.deepEqual(demo.steps.map((step) => [step.role, step.adapterVersion, step.tool]), [
+      ['orchestrator', 1, 'delegate'], ['worker', 1, 'write_file'], ['worker', 1, 'done'], ['orchestrator', 1, 'accept'], ['orchestrator', 1, 'finish'],
+    ]);
+    assert.deepEqual(demo.approved, { applied: [CHANGE.path], conflicts: [], commit: null });
+    const changed = git(where.sampleRepo, ['status', '--porcelain', '-z', '--untracked-files=all']).split('\0').filter(Boolean).map((l) => l.slice(3));
+    assert.deepEqual(changed, [CHANGE.path]);
+    assert.equal(readFileSync(join(where.sampleRepo, CHANGE.path), 'utf8'), CHANGE.content);
+    assert.equal(demo.stats.overall.reviewed, 1);
   });
 });
