@@ -28,16 +28,16 @@ const rejectsWith = (code: number, message: RegExp) => (error: { code?: number; 
 
 /** What the three tasks that go to review change: a modified file and two new ones. */
 const REVIEW_CHANGES: ScriptedChange[] = [
-  { prompt: 'Make the answer 42 #1\\b', instruction: 'Set the answer to 42', path: 'src/app.ts', content: 'export const answer = 42;\n' },
-  { prompt: 'Make the answer 42 #2\\b', instruction: 'Add a notes file', path: 'notes.md', content: '# Notes\nThe answer is 42.\n' },
-  { prompt: 'Make the answer 42 #3\\b', instruction: 'Add a second constant', path: 'src/more.ts', content: 'export const more = 1;\n' },
+  { prompt: 'Make the answer 42 #1', instruction: 'Set the answer to 42', path: 'src/app.ts', content: 'export const answer = 42;\n' },
+  { prompt: 'Make the answer 42 #2', instruction: 'Add a notes file', path: 'notes.md', content: '# Notes\nThe answer is 42.\n' },
+  { prompt: 'Make the answer 42 #3', instruction: 'Add a second constant', path: 'src/more.ts', content: 'export const more = 1;\n' },
 ];
 
 describe('daemon services (real daemon, fixture model, real git repo)', () => {
   const home = makeTandemHome();
   // Scans only on demand, so the scan results asserted below are this test's own.
   home.env.TANDEM_SIGNALS_SCAN_MINUTES = '0';
-  home.env.TANDEM_ACTION_SCRIPT = writeReviewScript(home.home, ...REVIEW_CHANGES);
+  home.env.TANDEM_ACTION_SCRIPT = writeReviewScript(home.home, REVIEW_CHANGES);
   const repo = makeTempRepo({ 'README.md': '# sample\n', 'src/app.ts': 'export const answer = 41;\n' });
   const scratch = mkdtempSync(join(tmpdir(), 'tandem-services-scratch-'));
   let daemon: DaemonProcess;

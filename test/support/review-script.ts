@@ -1,4 +1,4 @@
-// An action script (TANDEM_ACTION_SCRIPT) that takes tasks to review with changes the test chose:
+// An action script (TANDEM_ACTION_SCRIPT) that takes every task to review with a change the test chose:
 // the orchestrator delegates, the worker writes one file and is done, the orchestrator accepts and
 // finishes. The real model evaluates each action (daemon, runtime, KV cache, store and git all real);
 // only the choice of tokens is the test's, so no test waits on what a random model happens to sample.
@@ -13,34 +13,56 @@ export interface ScriptedChange {
   path: string;
   content: string;
   /**
-   * Only tasks whose prompt starts with a match of this regular expression get this change; the others'
-   * first steps are the model's own. Absent: every task.
+   * Only tasks whose prompt contains this text make this change, so one daemon can take several
+   * tasks to review with different changes; without it, every task makes it.
    */
   prompt?: string;
 }
 
-export function reviewScript(...changes: ScriptedChange[]): { rules: object[] } {
-  const rules: object[] = [
+/** One rule of an action script, as the file holds it (daemon/src/runtime/action-script.ts). */
+export interface ScriptRule {
+  role: 'orchestrator' | 'worker' | 'critic';
+  when?: string;
+  action: { tool: string; args: Record<string, unknown> };
+}
+
+/** `ownRules`: the caller's own rules, tried after the follow-ups and before the changes. */
+export function reviewScript(changes: ScriptedChange | readonly ScriptedChange[], ownRules: readonly ScriptRule[] = []): { rules: ScriptRule[] } {
+  const list = Array.isArray(changes) ? changes : [changes as ScriptedChange];
+  // The follow-ups answer a tool's result, the same for every change; they come first, since the
+  // results quote the task (a diff, a summary) and would match a change's prompt too.
+  const followUps: ScriptRule[] = [
     { role: 'orchestrator', when: '^delegate → ok', action: { tool: 'accept', args: {} } },
     { role: 'orchestrator', when: '^accept → ok', action: { tool: 'finish', args: { summary: 'Made the change.' } } },
     { role: 'worker', when: '^write_file → ok', action: { tool: 'done', args: { summary: 'Wrote the file.' } } },
   ];
-  for (const change of changes) {
-    const scoped = change.prompt !== undefined;
-    rules.push(
-      { role: 'orchestrator', ...(scoped ? { when: `^Task: (?:${change.prompt})` } : {}), action: { tool: 'delegate', args: { instruction: change.instruction, files: [change.path] } } },
-      // A scoped change's worker is told by its instruction, so a random delegation is left to the model.
-      { role: 'worker', ...(scoped ? { when: escapeRegExp(change.instruction) } : {}), action: { tool: 'write_file', args: { path: change.path, content: change.content } } },
-    );
-  }
-  return { rules };
+  // The orchestrator's opening and the worker's brief both quote the task's prompt. A change meant
+  // for every task goes last, so the ones for a given prompt are found before it.
+  const keyed = [...list].sort((a, b) => Number(a.prompt === undefined) - Number(b.prompt === undefined));
+  return { rules: [...followUps, ...ownRules, ...keyed.flatMap(changeRules)] };
+}
+
+/** The orchestrator's delegation and the worker's write for one change. */
+function changeRules(change: ScriptedChange): ScriptRule[] {
+  const when = change.prompt === undefined ? {} : { when: textPattern(change.prompt) };
+  return [
+    { role: 'orchestrator', ...when, action: { tool: 'delegate', args: { instruction: change.instruction, files: [change.path] } } },
+    { role: 'worker', ...when, action: { tool: 'write_file', args: { path: change.path, content: change.content } } },
+  ];
+}
+
+/** A rule's `when` that matches this text literally. */
+export function textPattern(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Writes the script into `dir` and returns its path, for TANDEM_ACTION_SCRIPT. */
-export function writeReviewScript(dir: string, ...changes: ScriptedChange[]): string {
-  const path = join(dir, 'review-script.json');
-  writeFileSync(path, JSON.stringify(reviewScript(...changes), null, 2));
-  return path;
+export function writeReviewScript(dir: string, changes: ScriptedChange | readonly ScriptedChange[]): string {
+  return writeActionScript(join(dir, 'review-script.json'), reviewScript(changes));
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Writes any action script to `path` and returns it, for TANDEM_ACTION_SCRIPT. */
+export function writeActionScript(path: string, script: { rules: ScriptRule[] }): string {
+  writeFileSync(path, JSON.stringify(script, null, 2));
+  return path;
+}

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { TandemApi } from '../../../extension/src/extension.js';
 import { TaskGet } from '../../../daemon/src/protocol/messages.js';
 import type { TaskDetail, TaskState, TaskSummary } from '../../../daemon/src/protocol/types.js';
-import { attemptPrompt, attemptsLine, MAX_ATTEMPTS, noReviewError } from '../../e2e/harness/fixture-attempts.js';
+import type { ScriptedChange } from '../../support/review-script.js';
 
 export async function tandem(): Promise<TandemApi> {
   const extension = vscode.extensions.getExtension<TandemApi>('tandem-dev.tandem');
@@ -39,22 +39,20 @@ export async function settled(api: TandemApi, taskId: string): Promise<TaskDetai
 
 
 /**
- * Starts tasks through the `tandem.startTask` command until one waits for review, and says how many
- * it took. Tasks that ended otherwise are reported with their stop reasons if none gets there.
+ * Starts one task through the `tandem.startTask` command and waits for it to reach review with the
+ * change the daemon's action script makes for its prompt (harness/scripted-tasks.ts); anything else
+ * fails with how the task ended.
  */
-export async function taskInReview(api: TandemApi, repoPath: string): Promise<{ task: TaskSummary; detail: TaskDetail; attempts: number }> {
-  const endings: string[] = [];
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const task = await vscode.commands.executeCommand<TaskSummary>('tandem.startTask', { repoPath, prompt: attemptPrompt(attempt) });
-    if (!task?.id) throw new Error('tandem.startTask returned no task.');
-    const detail = await settled(api, task.id);
-    if (detail.state === 'review' && detail.diff && detail.diff.files.length > 0) {
-      report(attemptsLine(attempt, endings));
-      return { task, detail, attempts: attempt };
-    }
-    endings.push(`${detail.state}/${detail.stopReason ?? '-'}`);
+export async function taskInReview(api: TandemApi, repoPath: string, change: ScriptedChange & { prompt: string }): Promise<{ task: TaskSummary; detail: TaskDetail }> {
+  const task = await vscode.commands.executeCommand<TaskSummary>('tandem.startTask', { repoPath, prompt: change.prompt });
+  if (!task?.id) throw new Error('tandem.startTask returned no task.');
+  const detail = await settled(api, task.id);
+  const paths = detail.diff?.files.map((f) => f.path) ?? [];
+  if (detail.state !== 'review' || paths.join() !== change.path) {
+    throw new Error(`The scripted task "${change.prompt}" should wait for review with ${change.path} changed; it ended `
+      + `${detail.state}/${detail.stopReason ?? '-'}${detail.failureReason ? ` (${detail.failureReason})` : ''} with [${paths.join(', ')}] changed.`);
   }
-  throw noReviewError(endings);
+  return { task, detail };
 }
 
 /** A line in the run's output: the extension host's console reaches no terminal, the runner prints this file. */
