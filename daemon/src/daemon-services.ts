@@ -92,6 +92,7 @@ export async function createDaemonServices({ paths, events, log }: ServiceHost, 
       version: TANDEM_VERSION, pid: process.pid, model: runtime.model, backend: runtime.backend, threads: runtime.threads,
       adapters: runtime.adapters, generating: scheduler.generating, tasksRunning: tasks.running,
       gpu: await models.runtime.gpuStatus(), warmup: models.runtime.warmUpStatus, sandbox: sandboxStatus(env),
+      ...(models.runtime.actionScript ? { scriptedActions: models.runtime.actionScript.source } : {}),
     };
   };
 

@@ -52,6 +52,8 @@ describe('tandem run / review / tasks / task (real processes)', function () {
     const daemon = await startRealDaemon(tandem);
     let taskId = '';
     try {
+      const status = await tandem.tandem('status');
+      assert.match(status.stdout, /actions: +scripted by .*review-script\.json \(TANDEM_ACTION_SCRIPT\)/, 'the daemon says its actions are scripted');
       const report = await runToReview(tandem, sample.repo, 'Make lineTotal multiply by quantity');
       taskId = report.taskId;
       assert.deepEqual(report.diff?.files.map((f) => [f.path, f.status]), [[CHANGE.path, 'modified']], 'the scripted change is the diff');

@@ -84,6 +84,7 @@ function describeStatus(s: DaemonStatus): string {
     ...(warmupLine(s.warmup) ? [warmupLine(s.warmup)!] : []),
     ...(s.gpu ? gpuLines(s.gpu, STATUS_HEADING) : []),
     ...(s.sandbox ? [`  sandbox:  ${sandboxLine(s.sandbox)}`] : []),
+    ...(s.scriptedActions ? [`  actions:  scripted by ${s.scriptedActions} (TANDEM_ACTION_SCRIPT): the model does not choose the actions its rules match`] : []),
   ].join('\n');
 }
 

@@ -41,6 +41,8 @@ export interface DaemonStatus {
   warmup?: WarmupStatus | null;
   /** Whether allowed commands can run in a sandbox here, and if not why and the fix (sandbox-status.ts). */
   sandbox?: SandboxStatus;
+  /** The action script (TANDEM_ACTION_SCRIPT) whose matching actions the model evaluates instead of choosing; absent when none. */
+  scriptedActions?: string;
 }
 
 export interface StatsBucket {
