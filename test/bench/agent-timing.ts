@@ -12,6 +12,7 @@ export interface TimedCall {
   lastToken: number;
   tokensIn: number;
   tokensReused: number;
+  tokensOut: number;
   text: string;
 }
 
@@ -49,7 +50,7 @@ export class TimedModel implements ModelPort {
     const ended = performance.now();
     this.calls.push({
       task: this.task, role: request.role, firstToken: first ?? started, lastToken: last ?? ended,
-      tokensIn: result.tokensIn, tokensReused: result.tokensReused, text: result.text,
+      tokensIn: result.tokensIn, tokensReused: result.tokensReused, tokensOut: result.tokensOut, text: result.text,
     });
     return result;
   }
@@ -76,6 +77,31 @@ export function orchestratorPrefixReuse(calls: TimedCall[]): number {
     reused += call.tokensReused;
   }
   return tokensIn === 0 ? 0 : reused / tokensIn;
+}
+
+/**
+ * Of what the orchestrator's cache could have kept from one step to the next (the previous prompt and
+ * answer, as far as the new prompt reaches), the share it did keep: 1 unless the history was rewritten
+ * (compaction) or re-tokenized differently. Independent of how long the new tool results are.
+ */
+export function orchestratorPrefixKept(calls: TimedCall[]): number {
+  let reusable = 0;
+  let reused = 0;
+  let previous: TimedCall | null = null;
+  for (const call of calls.filter((c) => c.role === 'orchestrator')) {
+    if (previous?.task === call.task) {
+      reusable += Math.min(call.tokensIn, previous.tokensIn + previous.tokensOut);
+      reused += call.tokensReused;
+    }
+    previous = call;
+  }
+  return reusable === 0 ? 0 : reused / reusable;
+}
+
+/** Orchestrator steps whose prompt is shorter than the one before it in the same task: the history was compacted. */
+export function orchestratorCompactions(calls: TimedCall[]): number {
+  const orchestrator = calls.filter((c) => c.role === 'orchestrator');
+  return orchestrator.filter((call, i) => i > 0 && orchestrator[i - 1]!.task === call.task && call.tokensIn < orchestrator[i - 1]!.tokensIn).length;
 }
 
 export function median(values: number[]): number {

@@ -3,7 +3,10 @@
 // - steps_per_s: model calls per second of task time, with the store.
 // - role_switch_ms: median time from the last token of one role's step to the first token of the
 //   other role's next step (tool run, diff, record, prompt evaluation in between).
-// - prefix_reuse: share of orchestrator prompt tokens, after a task's first step, already in the KV cache.
+// - prefix_reuse: share of orchestrator prompt tokens, after a task's first step, already in the KV cache,
+//   on scripted tasks of realistic length (agent-scripted.ts: 16 subtasks, the history compacted as it
+//   grows); prefix_reuse_sampled on the random model's own short tasks, where each step's new tool result
+//   is a large share. prefix_kept: of what the cache could keep from the step before, the share it kept.
 // - record_overhead: steps/s with the store over steps/s with a recorder that keeps nothing, the same
 //   tasks and seeds, runs interleaved (target >= 0.95); record_ms_per_step is the store's time per step.
 // - critic_cost_*, attempts3_cost_*: the critic, and the critic with 3 attempts per subtask, as ratios
@@ -20,8 +23,9 @@ import type { ModelRuntime } from '../../daemon/src/runtime/model-runtime.js';
 import { loadFixtureRuntime } from '../support/fixture-runtime.js';
 import type { RealVocab } from '../support/real-vocab.js';
 import { makeSite, taskOnSite, type HarnessSite } from '../integration/support/git-store-harness.js';
+import { scriptedReuse, SCRIPTED_TASKS } from './agent-scripted.js';
 import { signalCosts, SIGNAL_RUNS } from './agent-signals.js';
-import { median, NoopRecorder, orchestratorPrefixReuse, roleSwitches, TimedModel, timedRecorder, type TimedCall } from './agent-timing.js';
+import { median, NoopRecorder, orchestratorPrefixKept, orchestratorPrefixReuse, roleSwitches, TimedModel, timedRecorder, type TimedCall } from './agent-timing.js';
 
 const TASKS = Number(process.env.TANDEM_BENCH_AGENT_TASKS ?? 20); // each run with and without the store
 const PRESET = (process.env.TANDEM_BENCH_AGENT_PRESET ?? 'tiny') as FixturePreset;
@@ -51,7 +55,7 @@ interface RunTotals { steps: number; seconds: number; cpuSeconds: number }
 export async function run(): Promise<Record<string, number | string>> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-bench-agent-'));
   const bar = new ProgressBar();
-  const total = 1 + 2 * TASKS + SIGNAL_RUNS;
+  const total = 1 + 2 * TASKS + SIGNAL_RUNS + SCRIPTED_TASKS;
   let done = 0;
   const tick = () => bar.update({ id: 'bench-agent', title: 'agent bench: tasks', done: ++done, total, unit: 'records', finished: done === total });
   let site: HarnessSite | null = null;
@@ -105,6 +109,9 @@ export async function run(): Promise<Record<string, number | string>> {
     }
 
     const signals = await signalCosts(runtime, site, configFor, tick);
+    await runtime.dispose();
+    runtime = null;
+    const scripted = await scriptedReuse(dir, site, { preset: PRESET, seed: FIXTURE_SEED, vocab: VOCAB }, tick);
     const switches = roleSwitches(model.calls);
     const storeRate = store.steps / store.seconds;
     const noopRate = noop.steps / noop.seconds;
@@ -119,7 +126,9 @@ export async function run(): Promise<Record<string, number | string>> {
       steps_per_s_without_store: round(noopRate),
       role_switches: switches.length,
       role_switch_ms: round(median(switches)),
-      prefix_reuse: round(orchestratorPrefixReuse(model.calls)),
+      ...scripted,
+      prefix_reuse_sampled: round(orchestratorPrefixReuse(model.calls)),
+      prefix_kept_sampled: round(orchestratorPrefixKept(model.calls)),
       record_ms_per_step: round(storeTime.ms / Math.max(1, store.steps)),
       record_overhead: round(storeRate / noopRate),
       record_overhead_cpu: round((store.steps / store.cpuSeconds) / (noop.steps / noop.cpuSeconds)),
