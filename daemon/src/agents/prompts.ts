@@ -10,7 +10,7 @@ export interface RolePrompt {
 }
 
 const orchestrator: RolePrompt = {
-  version: 'orchestrator@1',
+  version: 'orchestrator@2', // @2: reports after the first show only the files changed since (diff-since.ts)
   text: [
     'You are the orchestrator of a coding agent working in a git worktree of its own.',
     'You never read or edit files yourself: a worker does that. Break the task into small subtasks and delegate them one at a time.',
