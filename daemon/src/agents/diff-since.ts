@@ -1,11 +1,12 @@
-// What the orchestrator reads of the round's diff after each subtask: the files this subtask changed
-// in full; the others (already shown, unchanged since) only in the head line that lists every file. Showing the whole round's
-// diff after every subtask repeated every earlier file into each report: the history grew by the sum
-// of all diffs so far at each step, pushed compaction sooner, and cost that many new prompt tokens.
+// What the orchestrator reads of the round's diff after each subtask: the files this subtask changed in
+// full; the others (already shown, unchanged since) only in the head line that lists every file. Showing
+// the whole round's diff after every subtask repeated every earlier file into each report: the history
+// grew by the sum of all diffs so far at each step, pushed compaction sooner, and cost that many new
+// prompt tokens.
 import type { TaskDiff } from '../protocol/types.js';
 import { splitFileSections } from '../workspace/unified-diff.js';
 import { cutToTokens, type TokenLimit } from './token-cut.js';
-import { diffMessage } from './transcript.js';
+import { diffHead, diffMessage } from './transcript.js';
 
 export class DiffSince {
   /** Each file's part of the diff as last shown, by its "diff --git" line. */
@@ -17,7 +18,7 @@ export class DiffSince {
     this.shown.clear();
     for (const section of sections) this.shown.set(section.key, section.text);
     if (changed.length === sections.length) return diffMessage(diff, limit);
-    const head = diffMessage({ ...diff, unified: '' }, limit).trimEnd();
+    const head = diffHead(diff);
     if (changed.length === 0) return `${head}\nNothing changed since the last report.`;
     const names = changed.map((section) => pathOf(section.key)).join(', ');
     return `${head}\nChanged since the last report (the other files as shown before): ${names}\n${cutToTokens(changed.map((section) => section.text).join(''), limit)}`;

@@ -12,10 +12,15 @@ export function toolResultMessage(call: ToolCallRecord, shown: TokenLimit): stri
 
 export function diffMessage(diff: TaskDiff, shown: TokenLimit): string {
   if (diff.files.length === 0) return 'Diff: no changes in the worktree.';
+  return `${diffHead(diff)}\n${cutToTokens(diff.unified, shown)}`;
+}
+
+/** The line above a diff: how many files, lines added and removed, and each file with its status. */
+export function diffHead(diff: TaskDiff): string {
   const added = diff.files.reduce((n, f) => n + f.additions, 0);
   const removed = diff.files.reduce((n, f) => n + f.deletions, 0);
   const files = diff.files.map((f) => `${f.status} ${f.path}`).join(', ');
-  return `Diff (${diff.files.length} files, +${added} -${removed}: ${files}):\n${cutToTokens(diff.unified, shown)}`;
+  return `Diff (${diff.files.length} files, +${added} -${removed}: ${files}):`;
 }
 
 export function orchestratorOpening(prompt: string, rejection: { feedback: string; round: number } | null, diff: TaskDiff | null, shown: TokenLimit): string {
